@@ -1,0 +1,1 @@
+"""The relational client database (SQLAlchemy 2) and the action journal."""

@@ -1,0 +1,1 @@
+"""Telephony: the AMI codec and client, the agent's call model, and the built-in training PBX."""

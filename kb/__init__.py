@@ -1,0 +1,1 @@
+"""The knowledge bases: full-text search (tantivy) over the company's documentation."""

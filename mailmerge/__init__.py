@@ -1,0 +1,1 @@
+"""Word letter templates (MERGEFIELDs) merged with CRM data into .docx, in French."""

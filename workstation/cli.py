@@ -1,0 +1,74 @@
+"""The `acvd` command line.
+
+`acvd` alone starts the workstation; sub-commands are loaded only when used, so start-up stays
+fast and each command group lives in its own module of `workstation/commands/`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from workstation.config import ConfigError, Settings, load_settings
+from workstation.i18n import setup_language
+
+# name -> "module:attribute" of a click command, imported on first use.
+COMMANDS: dict[str, str] = {}
+
+
+class LazyGroup(click.Group):
+    """A group whose sub-commands are imported only when invoked or listed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS:
+            module_name, attribute = COMMANDS[cmd_name].split(":")
+            return getattr(importlib.import_module(module_name), attribute)
+        return super().get_command(ctx, cmd_name)
+
+
+def settings_from(ctx: click.Context, **overrides: Any) -> Settings:
+    """The settings for this invocation: global flags, then the sub-command's own flags."""
+    root = ctx.find_root()
+    merged = {**root.meta.get("acvd.flags", {}), **{k: v for k, v in overrides.items() if v}}
+    try:
+        return load_settings(merged)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from error
+
+
+db_option = click.option(
+    "--db",
+    "db_url",
+    metavar="URL",
+    help="Base de données (défaut : SQLite dans le dossier de données ; "
+    "ex. postgresql://hote/base).",
+)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True)
+@db_option
+@click.option("--pbx", "pbx_url", metavar="URL", help="PBX : ami://utilisateur:secret@hote:port.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), help="Langue de l'interface.")
+@click.pass_context
+def main(ctx: click.Context, db_url: str | None, pbx_url: str | None, lang: str | None) -> None:
+    """Poste de travail ACVD : entraînement au métier de téléconseiller."""
+    ctx.meta["acvd.flags"] = {"db_url": db_url, "pbx_url": pbx_url, "lang": lang}
+    settings = settings_from(ctx)
+    setup_language(settings.lang)
+    if ctx.invoked_subcommand is None:
+        from workstation.launcher import run_workstation
+
+        run_workstation(settings)
+
+
+def fail(message: str) -> None:
+    """Stop the command with a user-facing message (exit status 1)."""
+    raise click.ClickException(message)
+
+
+__all__ = ["COMMANDS", "db_option", "fail", "main", "settings_from"]
