@@ -1,0 +1,1 @@
+"""The Asterisk Manager Interface: the sans-I/O codec and the asyncio client."""
