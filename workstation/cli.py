@@ -7,7 +7,8 @@ fast and each command group lives in its own module of `workstation/commands/`.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from gettext import gettext as _
+from typing import Any, NoReturn
 
 import click
 
@@ -15,7 +16,9 @@ from workstation.config import ConfigError, Settings, load_settings
 from workstation.i18n import setup_language
 
 # name -> "module:attribute" of a click command, imported on first use.
-COMMANDS: dict[str, str] = {}
+COMMANDS: dict[str, str] = {
+    "journal": "workstation.commands.journal:journal_group",
+}
 
 
 class LazyGroup(click.Group):
@@ -38,7 +41,7 @@ def settings_from(ctx: click.Context, **overrides: Any) -> Settings:
     try:
         return load_settings(merged)
     except ConfigError as error:
-        raise click.ClickException(str(error)) from error
+        raise UserError(str(error)) from error
 
 
 db_option = click.option(
@@ -66,9 +69,16 @@ def main(ctx: click.Context, db_url: str | None, pbx_url: str | None, lang: str 
         run_workstation(settings)
 
 
-def fail(message: str) -> None:
+class UserError(click.ClickException):
+    """A message for the user, shown in French without a traceback (exit status 1)."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(_("Erreur : {message}").format(message=self.format_message()), err=True)
+
+
+def fail(message: str) -> NoReturn:
     """Stop the command with a user-facing message (exit status 1)."""
-    raise click.ClickException(message)
+    raise UserError(message)
 
 
-__all__ = ["COMMANDS", "db_option", "fail", "main", "settings_from"]
+__all__ = ["COMMANDS", "UserError", "db_option", "fail", "main", "settings_from"]
