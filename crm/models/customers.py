@@ -6,10 +6,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.db import Base
 from crm.models._types import UTCDateTime, one_of, utcnow
+from crm.validation import fold
 
 if TYPE_CHECKING:
     from crm.models.billing import Invoice
@@ -21,6 +23,11 @@ CONTACT_PREFERENCES = ("telephone", "email", "sms", "courrier")
 SEGMENTS = ("standard", "premium", "loyal", "at_risk")
 PAYMENT_METHODS = ("direct_debit", "card", "cheque", "transfer")
 PHONE_LABELS = ("mobile", "fixe", "pro")
+
+
+def _folded_last_name(context: DefaultExecutionContext) -> str:
+    # Also applies to Core bulk inserts (seeding) that do not give search_name.
+    return fold(context.get_current_parameters()["last_name"])
 
 
 class Customer(Base):
@@ -46,6 +53,8 @@ class Customer(Base):
     civility: Mapped[str] = mapped_column(String(4))
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
+    #: `last_name` in lower case without accents, for the accent-insensitive name search.
+    search_name: Mapped[str] = mapped_column(String(100), index=True, default=_folded_last_name)
     company_name: Mapped[str | None] = mapped_column(String(200), index=True)
     siret: Mapped[str | None] = mapped_column(String(14))
     birth_date: Mapped[date | None] = mapped_column(Date)
