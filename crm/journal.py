@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sqlite3
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     inspect,
     select,
 )
@@ -57,7 +59,7 @@ class JournalError(Exception):
 
 
 class ShiftRow(Base):
-    """One practice shift ("vacation") and the head of its hash chain."""
+    """One practice shift ("vacation"). Its chain head is sealed when the shift ends."""
 
     __tablename__ = "journal_shifts"
 
@@ -65,8 +67,10 @@ class ShiftRow(Base):
     agent: Mapped[str] = mapped_column(String(64), index=True)
     title: Mapped[str] = mapped_column(String(200), default="")
     started_at: Mapped[str] = mapped_column(String(32))
-    head_seq: Mapped[int] = mapped_column(Integer, default=0)
-    head_hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)
+    ended_at: Mapped[str | None] = mapped_column(String(32))
+    # Sealed at the end of the shift: entries deleted after the last one are then detected.
+    head_seq: Mapped[int | None] = mapped_column(Integer)
+    head_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class EntryRow(Base):
@@ -76,11 +80,13 @@ class EntryRow(Base):
     __table_args__ = (UniqueConstraint("shift_id", "seq"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    shift_id: Mapped[str] = mapped_column(ForeignKey("journal_shifts.shift_id"), index=True)
+    # No index beyond (shift_id, seq): every extra one is another page written per commit,
+    # and readers always go through a shift.
+    shift_id: Mapped[str] = mapped_column(ForeignKey("journal_shifts.shift_id"))
     seq: Mapped[int] = mapped_column(Integer)
     agent: Mapped[str] = mapped_column(String(64))
-    call_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    kind: Mapped[str] = mapped_column(String(64), index=True)
+    call_id: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(64))
     payload: Mapped[str] = mapped_column(Text)
     wall_time: Mapped[str] = mapped_column(String(32))
     mono_ns: Mapped[int] = mapped_column(BigInteger)
@@ -94,7 +100,9 @@ class Shift:
     agent: str
     title: str
     started_at: datetime
-    entries: int
+    ended_at: datetime | None
+    #: Entries sealed at the end of the shift (None while it is running or if it was cut).
+    sealed_entries: int | None
 
 
 @dataclass(frozen=True)
@@ -148,9 +156,10 @@ def canonical_payload(payload: Mapping[str, Any]) -> str:
 
 
 def format_wall_time(moment: datetime) -> str:
+    """ISO 8601 UTC with microseconds and a Z: sortable as text, identical on every database."""
     if moment.tzinfo is None:
         raise JournalError(_("L'heure d'une entrée de journal doit être en UTC."))
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def parse_wall_time(value: str) -> datetime:
@@ -222,30 +231,45 @@ def new_shift_id(agent: str, moment: datetime) -> str:
     return f"{moment:%Y%m%d-%H%M}-{safe_agent}-{uuid.uuid4().hex[:6]}"
 
 
+def _unique_violation(dbapi_connection: Any) -> type[Exception]:
+    """The driver's exception for a duplicate (shift_id, seq)."""
+    if type(dbapi_connection).__module__.startswith("psycopg"):
+        import psycopg
+
+        return psycopg.errors.UniqueViolation
+    return sqlite3.IntegrityError
+
+
 class JournalWriter:
     """Appends the entries of one shift. One writer per thread; it owns a DBAPI connection.
 
-    The chain head is cached; each append moves the shift's head with a compare-and-set
-    UPDATE in the same transaction as the INSERT, so two writers on one shift never fork the
-    chain: the loser reloads the head and tries again.
+    The chain head is cached, so an append is one INSERT and one COMMIT. The UNIQUE
+    (shift_id, seq) constraint keeps one chain when two writers share a shift (the student's
+    workstation and the trainer playing the customer): the loser reloads the head and retries.
     """
 
     def __init__(self, engine: Engine, shift_id: str, agent: str, clock: JournalClock) -> None:
-        self._engine = engine
         self.shift_id = shift_id
         self.agent = agent
         self._clock = clock
-        self._dbapi = engine.raw_connection()
+        self._connection = engine.raw_connection()
+        self._dbapi = self._connection.driver_connection
         marker = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-        self._sql_move_head = (
-            f"UPDATE journal_shifts SET head_seq = {marker}, head_hash = {marker} "
-            f"WHERE shift_id = {marker} AND head_seq = {marker}"
-        )
         self._sql_insert = (
             "INSERT INTO journal_entries (shift_id, seq, agent, call_id, kind, payload, "
-            "wall_time, mono_ns, prev_hash, hash) VALUES (" + ", ".join([marker] * 10) + ")"
+            f"wall_time, mono_ns, prev_hash, hash) VALUES ({', '.join([marker] * 10)})"
         )
-        self._sql_head = f"SELECT head_seq, head_hash FROM journal_shifts WHERE shift_id = {marker}"
+        self._sql_head = (
+            f"SELECT seq, hash FROM journal_entries WHERE shift_id = {marker} "
+            "ORDER BY seq DESC LIMIT 1"
+        )
+        self._sql_shift = f"SELECT ended_at FROM journal_shifts WHERE shift_id = {marker}"
+        self._sql_seal = (
+            f"UPDATE journal_shifts SET ended_at = {marker}, head_seq = {marker}, "
+            f"head_hash = {marker} WHERE shift_id = {marker}"
+        )
+        self._known_kinds: set[str] = set()
+        self._conflict = _unique_violation(self._dbapi)
         self._head_seq, self._head_hash = self._load_head()
 
     @classmethod
@@ -258,104 +282,106 @@ class JournalWriter:
         with engine.begin() as connection:
             connection.execute(
                 ShiftRow.__table__.insert().values(
-                    shift_id=shift_id,
-                    agent=agent,
-                    title=title,
-                    started_at=format_wall_time(moment),
-                    head_seq=0,
-                    head_hash=GENESIS_HASH,
+                    shift_id=shift_id, agent=agent, title=title, started_at=format_wall_time(moment)
                 )
             )
         return cls(engine, shift_id, agent, clock)
 
-    def _load_head(self) -> tuple[int, str]:
+    def _fetch_one(self, sql: str, params: tuple[Any, ...]) -> Any:
         cursor = self._dbapi.cursor()
         try:
-            cursor.execute(self._sql_head, (self.shift_id,))
-            row = cursor.fetchone()
+            cursor.execute(sql, params)
+            return cursor.fetchone()
         finally:
             cursor.close()
-        self._dbapi.rollback()
-        if row is None:
-            raise JournalError(_("Vacation inconnue : {shift}.").format(shift=self.shift_id))
-        return int(row[0]), str(row[1])
+            self._dbapi.rollback()
 
-    def append(
-        self, kind: str, payload: Mapping[str, Any] | None = None, call_id: str | None = None
-    ) -> JournalEntry:
-        """Record one entry and return it once committed (then it survives a crash)."""
+    def _load_head(self) -> tuple[int, str]:
+        shift = self._fetch_one(self._sql_shift, (self.shift_id,))
+        if shift is None:
+            raise JournalError(_("Vacation inconnue : {shift}.").format(shift=self.shift_id))
+        if shift[0] is not None:
+            raise JournalError(_("Vacation terminée : {shift}.").format(shift=self.shift_id))
+        head = self._fetch_one(self._sql_head, (self.shift_id,))
+        return (0, GENESIS_HASH) if head is None else (int(head[0]), str(head[1]))
+
+    def _check_kind(self, kind: str) -> None:
+        if kind in self._known_kinds:
+            return
         if not KIND_PATTERN.match(kind):
             raise JournalError(
                 _("Type d'entrée de journal invalide : « {kind} » (ex. « call.answer »).").format(
                     kind=kind
                 )
             )
+        self._known_kinds.add(kind)
+
+    def append(
+        self, kind: str, payload: Mapping[str, Any] | None = None, call_id: str | None = None
+    ) -> JournalEntry:
+        """Record one entry and return it once committed (then it survives a crash)."""
+        self._check_kind(kind)
         payload_text = canonical_payload(payload or {})
-        wall = format_wall_time(self._clock.now())
+        moment = self._clock.now()
+        wall = format_wall_time(moment)
         mono = self._clock.monotonic_ns()
-        for _attempt in range(50):
-            seq = self._head_seq + 1
+        for _attempt in range(20):
+            seq, prev = self._head_seq + 1, self._head_hash
             digest = entry_hash(
-                self._head_hash,
-                self.shift_id,
-                seq,
-                self.agent,
-                call_id,
-                kind,
-                payload_text,
-                wall,
-                mono,
+                prev, self.shift_id, seq, self.agent, call_id, kind, payload_text, wall, mono
             )
+            row = (self.shift_id, seq, self.agent, call_id, kind, payload_text, wall, mono, prev)
             cursor = self._dbapi.cursor()
             try:
-                cursor.execute(self._sql_move_head, (seq, digest, self.shift_id, self._head_seq))
-                if cursor.rowcount != 1:
-                    self._dbapi.rollback()
-                    self._head_seq, self._head_hash = self._load_head()
-                    continue
-                cursor.execute(
-                    self._sql_insert,
-                    (
-                        self.shift_id,
-                        seq,
-                        self.agent,
-                        call_id,
-                        kind,
-                        payload_text,
-                        wall,
-                        mono,
-                        self._head_hash,
-                        digest,
-                    ),
-                )
+                cursor.execute(self._sql_insert, (*row, digest))
                 self._dbapi.commit()
-            except Exception:
+            except self._conflict:
+                # Another writer took this number: follow the chain from its new head.
+                self._dbapi.rollback()
+                self._head_seq, self._head_hash = self._load_head()
+                continue
+            except BaseException:
                 self._dbapi.rollback()
                 raise
             finally:
                 cursor.close()
-            prev = self._head_hash
             self._head_seq, self._head_hash = seq, digest
             return JournalEntry(
-                id=0,
-                shift_id=self.shift_id,
-                seq=seq,
-                agent=self.agent,
-                call_id=call_id,
-                kind=kind,
-                payload=json.loads(payload_text),
-                wall_time=parse_wall_time(wall),
-                mono_ns=mono,
-                prev_hash=prev,
-                hash=digest,
-            )
+                id=0, shift_id=self.shift_id, seq=seq, agent=self.agent, call_id=call_id,
+                kind=kind, payload=dict(payload or {}), wall_time=moment, mono_ns=mono,
+                prev_hash=prev, hash=digest,
+            )  # fmt: skip
         raise JournalError(_("Journal trop sollicité : entrée non enregistrée, réessayez."))
 
+    def end_shift(self, payload: Mapping[str, Any] | None = None) -> JournalEntry:
+        """Append `shift.end` and seal the chain head on the shift row."""
+        entry = self.append("shift.end", payload)
+        marker_params = (format_wall_time(self._clock.now()), entry.seq, entry.hash, self.shift_id)
+        cursor = self._dbapi.cursor()
+        try:
+            cursor.execute(self._sql_seal, marker_params)
+            self._dbapi.commit()
+        finally:
+            cursor.close()
+        return entry
+
     def close(self) -> None:
-        self._dbapi.close()
+        """Release the connection (the shift stays open for another writer)."""
+        self._connection.close()
 
 
 # --- reading and verifying -----------------------------------------------------------------
+
+
+def _shift(row: Any) -> Shift:
+    return Shift(
+        shift_id=row.shift_id,
+        agent=row.agent,
+        title=row.title,
+        started_at=parse_wall_time(row.started_at),
+        ended_at=parse_wall_time(row.ended_at) if row.ended_at else None,
+        sealed_entries=row.head_seq,
+    )
 
 
 def list_shifts(engine: Engine, agent: str | None = None) -> list[Shift]:
@@ -364,11 +390,7 @@ def list_shifts(engine: Engine, agent: str | None = None) -> list[Shift]:
     if agent is not None:
         query = query.where(ShiftRow.agent == agent)
     with engine.connect() as connection:
-        rows = connection.execute(query).all()
-    return [
-        Shift(row.shift_id, row.agent, row.title, parse_wall_time(row.started_at), row.head_seq)
-        for row in rows
-    ]
+        return [_shift(row) for row in connection.execute(query)]
 
 
 def get_shift(engine: Engine, shift_id: str) -> Shift:
@@ -376,23 +398,15 @@ def get_shift(engine: Engine, shift_id: str) -> Shift:
         row = connection.execute(select(ShiftRow).where(ShiftRow.shift_id == shift_id)).first()
     if row is None:
         raise JournalError(_("Vacation inconnue : {shift}.").format(shift=shift_id))
-    return Shift(row.shift_id, row.agent, row.title, parse_wall_time(row.started_at), row.head_seq)
+    return _shift(row)
 
 
 def _entry(row: Any) -> JournalEntry:
     return JournalEntry(
-        id=row.id,
-        shift_id=row.shift_id,
-        seq=row.seq,
-        agent=row.agent,
-        call_id=row.call_id,
-        kind=row.kind,
-        payload=json.loads(row.payload),
-        wall_time=parse_wall_time(row.wall_time),
-        mono_ns=row.mono_ns,
-        prev_hash=row.prev_hash,
-        hash=row.hash,
-    )
+        id=row.id, shift_id=row.shift_id, seq=row.seq, agent=row.agent, call_id=row.call_id,
+        kind=row.kind, payload=json.loads(row.payload), wall_time=parse_wall_time(row.wall_time),
+        mono_ns=row.mono_ns, prev_hash=row.prev_hash, hash=row.hash,
+    )  # fmt: skip
 
 
 def iter_entries(engine: Engine, shift_id: str) -> Iterator[JournalEntry]:
@@ -403,6 +417,23 @@ def iter_entries(engine: Engine, shift_id: str) -> Iterator[JournalEntry]:
             yield _entry(row)
 
 
+def _broken_link(row: Any, expected_seq: int, prev_hash: str) -> str | None:
+    """Why `row` does not continue the chain, or None when it does."""
+    if row.seq < expected_seq:
+        return _("entrée insérée (numéro en double)")
+    if row.seq > expected_seq:
+        return _("entrée(s) supprimée(s) avant celle-ci (n° {n} manquant)").format(n=expected_seq)
+    if row.prev_hash != prev_hash:
+        return _("chaînage rompu (entrée insérée ou remplacée)")
+    recomputed = entry_hash(
+        prev_hash, row.shift_id, row.seq, row.agent, row.call_id, row.kind, row.payload,
+        row.wall_time, row.mono_ns,
+    )  # fmt: skip
+    if recomputed != row.hash:
+        return _("empreinte invalide (contenu modifié)")
+    return None
+
+
 def verify_shift(engine: Engine, shift_id: str) -> Tampering | None:
     """Walk a shift's chain; return its first broken link, or None when intact."""
     shift = get_shift(engine, shift_id)
@@ -411,52 +442,26 @@ def verify_shift(engine: Engine, shift_id: str) -> Tampering | None:
         select(EntryRow).where(EntryRow.shift_id == shift_id).order_by(EntryRow.seq, EntryRow.id)
     )
     with engine.connect() as connection:
-        head = connection.execute(
-            select(ShiftRow.head_seq, ShiftRow.head_hash).where(ShiftRow.shift_id == shift_id)
-        ).one()
         for row in connection.execute(query):
-            if row.seq > head.head_seq:
-                return Tampering(shift_id, row.seq, row.id, _("entrée ajoutée hors de la chaîne"))
-            if row.seq < expected_seq:
-                return Tampering(shift_id, row.seq, row.id, _("entrée insérée (numéro en double)"))
-            if row.seq > expected_seq:
-                return Tampering(
-                    shift_id,
-                    row.seq,
-                    row.id,
-                    _("entrée(s) supprimée(s) avant celle-ci (n° {n} manquant)").format(
-                        n=expected_seq
-                    ),
-                )
-            if row.prev_hash != prev_hash:
-                return Tampering(
-                    shift_id, row.seq, row.id, _("chaînage rompu (entrée insérée ou remplacée)")
-                )
-            recomputed = entry_hash(
-                prev_hash,
-                row.shift_id,
-                row.seq,
-                row.agent,
-                row.call_id,
-                row.kind,
-                row.payload,
-                row.wall_time,
-                row.mono_ns,
-            )
-            if recomputed != row.hash:
-                return Tampering(
-                    shift_id, row.seq, row.id, _("empreinte invalide (contenu modifié)")
-                )
+            if shift.sealed_entries is not None and row.seq > shift.sealed_entries:
+                return Tampering(shift_id, row.seq, row.id, _("entrée ajoutée après la clôture"))
+            reason = _broken_link(row, expected_seq, prev_hash)
+            if reason is not None:
+                return Tampering(shift_id, row.seq, row.id, reason)
             prev_hash, expected_seq = row.hash, expected_seq + 1
-    if head.head_seq != expected_seq - 1 or head.head_hash != prev_hash:
+        head_hash = connection.execute(
+            select(ShiftRow.head_hash).where(ShiftRow.shift_id == shift_id)
+        ).scalar_one()
+    found = expected_seq - 1
+    if shift.sealed_entries is not None and (
+        shift.sealed_entries != found or head_hash != prev_hash
+    ):
         return Tampering(
-            shift.shift_id,
-            None,
-            None,
-            _(
-                "la tête de chaîne annonce {n} entrées, {m} trouvées (entrées finales supprimées ?)"
-            ).format(n=head.head_seq, m=expected_seq - 1),
-        )
+            shift_id, None, None,
+            _("la clôture annonce {n} entrées, {m} trouvées (entrées finales supprimées ?)").format(
+                n=shift.sealed_entries, m=found
+            ),
+        )  # fmt: skip
     return None
 
 
@@ -468,6 +473,13 @@ def verify_all(engine: Engine) -> list[Tampering]:
         if problem is not None:
             problems.append(problem)
     return problems
+
+
+def count_entries(engine: Engine, shift_id: str) -> int:
+    with engine.connect() as connection:
+        return connection.execute(
+            select(func.count()).select_from(EntryRow).where(EntryRow.shift_id == shift_id)
+        ).scalar_one()
 
 
 def schema_ready(engine: Engine) -> bool:

@@ -57,7 +57,7 @@ def test_entries_are_chained_and_read_back_in_order(engine: Engine, clock: Virtu
     assert entries[0].wall_time == datetime(2026, 11, 2, 8, 0, 1, 500000, tzinfo=UTC)
     assert entries[0].call_id == "c-1"
     assert journal.verify_shift(engine, writer.shift_id) is None
-    assert journal.get_shift(engine, writer.shift_id).entries == 4
+    assert journal.count_entries(engine, writer.shift_id) == 4
     writer.close()
 
 
@@ -95,19 +95,32 @@ def test_deleted_row_is_named(engine: Engine, clock: VirtualClock) -> None:
     assert "supprimée" in problem.describe()
 
 
-def test_deleted_last_rows_are_found(engine: Engine, clock: VirtualClock) -> None:
+def test_deleted_last_rows_of_an_ended_shift_are_found(engine: Engine, clock: VirtualClock) -> None:
     writer = _fill(engine, clock)
+    writer.end_shift({"reason": "fin"})
     writer.close()
     _drop_guards(engine)
     with engine.begin() as connection:
         connection.execute(text("DELETE FROM journal_entries WHERE seq >= 5"))
     problem = journal.verify_shift(engine, writer.shift_id)
     assert problem is not None and problem.seq is None
-    assert "6 entrées, 4 trouvées" in problem.describe()
+    assert "7 entrées, 4 trouvées" in problem.describe()
 
 
-def test_inserted_row_is_named(engine: Engine, clock: VirtualClock) -> None:
+def test_an_ended_shift_takes_no_more_entries(engine: Engine, clock: VirtualClock) -> None:
+    writer = _fill(engine, clock, 2)
+    writer.end_shift()
+    writer.close()
+    shift = journal.get_shift(engine, writer.shift_id)
+    assert shift.sealed_entries == 3 and shift.ended_at is not None
+    with pytest.raises(journal.JournalError, match="terminée"):
+        journal.JournalWriter(engine, writer.shift_id, "eleve", clock)
+    assert journal.verify_shift(engine, writer.shift_id) is None
+
+
+def test_row_inserted_after_the_end_is_named(engine: Engine, clock: VirtualClock) -> None:
     writer = _fill(engine, clock)
+    writer.end_shift()
     writer.close()
     entries = list(journal.iter_entries(engine, writer.shift_id))
     last = entries[-1]
@@ -127,7 +140,7 @@ def test_inserted_row_is_named(engine: Engine, clock: VirtualClock) -> None:
         connection.execute(
             text(
                 "INSERT INTO journal_entries (shift_id, seq, agent, call_id, kind, payload, "
-                "wall_time, mono_ns, prev_hash, hash) VALUES (:s, 7, 'eleve', NULL, 'ui.action', "
+                "wall_time, mono_ns, prev_hash, hash) VALUES (:s, 8, 'eleve', NULL, 'ui.action', "
                 "'{}', :w, :m, :p, :h)"
             ),
             {
@@ -139,8 +152,27 @@ def test_inserted_row_is_named(engine: Engine, clock: VirtualClock) -> None:
             },
         )
     problem = journal.verify_shift(engine, writer.shift_id)
-    assert problem is not None and problem.seq == 7
+    assert problem is not None and problem.seq == 8
     assert "ajoutée" in problem.describe()
+
+
+def test_row_replaced_in_the_middle_is_named(engine: Engine, clock: VirtualClock) -> None:
+    writer = _fill(engine, clock)
+    writer.close()
+    _drop_guards(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM journal_entries WHERE seq = 4"))
+        connection.execute(
+            text(
+                "INSERT INTO journal_entries (shift_id, seq, agent, call_id, kind, payload, "
+                "wall_time, mono_ns, prev_hash, hash) SELECT shift_id, 4, agent, call_id, kind, "
+                '\'{"action":"forged"}\', wall_time, mono_ns, hash, hash '
+                "FROM journal_entries WHERE seq = 3"
+            )
+        )
+    problem = journal.verify_shift(engine, writer.shift_id)
+    assert problem is not None and problem.seq == 4
+    assert "modifié" in problem.describe()
 
 
 def test_two_writers_on_one_shift_keep_one_chain(engine: Engine, clock: VirtualClock) -> None:

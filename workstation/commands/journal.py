@@ -41,7 +41,11 @@ def format_timeline(shift: journal.Shift, entries: list[journal.JournalEntry]) -
             agent=shift.agent,
             title=f" — {shift.title}" if shift.title else "",
         ),
-        _("Début : {start} (heure de Paris), {n} entrées").format(start=started, n=shift.entries),
+        _("Début : {start} (heure de Paris), {n} entrées{state}").format(
+            start=started,
+            n=len(entries),
+            state="" if shift.ended_at else _(" — vacation non clôturée"),
+        ),
         "",
     ]
     origin = entries[0].mono_ns if entries else 0

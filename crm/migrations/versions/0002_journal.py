@@ -24,8 +24,9 @@ def upgrade() -> None:
         sa.Column("agent", sa.String(length=64), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("started_at", sa.String(length=32), nullable=False),
-        sa.Column("head_seq", sa.Integer(), nullable=False),
-        sa.Column("head_hash", sa.String(length=64), nullable=False),
+        sa.Column("ended_at", sa.String(length=32), nullable=True),
+        sa.Column("head_seq", sa.Integer(), nullable=True),
+        sa.Column("head_hash", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("shift_id", name=op.f("pk_journal_shifts")),
     )
     op.create_index(op.f("ix_journal_shifts_agent"), "journal_shifts", ["agent"])
@@ -50,9 +51,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_journal_entries")),
         sa.UniqueConstraint("shift_id", "seq", name=op.f("uq_journal_entries_shift_id_seq")),
     )
-    op.create_index(op.f("ix_journal_entries_shift_id"), "journal_entries", ["shift_id"])
-    op.create_index(op.f("ix_journal_entries_call_id"), "journal_entries", ["call_id"])
-    op.create_index(op.f("ix_journal_entries_kind"), "journal_entries", ["kind"])
     install_guards(op.get_bind())
 
 
