@@ -65,6 +65,7 @@ from crm.models.interactions import (
     Request,
 )
 from crm.models.organisation import (
+    OBJECTIVE_COMPARISONS,
     OBJECTIVE_KINDS,
     OBJECTIVE_PERIODS,
     USER_ROLES,
@@ -137,6 +138,7 @@ __all__ = [
     "MESSAGE_STATUSES",
     "MONEY",
     "NATURES",
+    "OBJECTIVE_COMPARISONS",
     "OBJECTIVE_KINDS",
     "OBJECTIVE_PERIODS",
     "OFFER_KINDS",

@@ -15,6 +15,9 @@ from crm.models._types import UTCDateTime, one_of, utcnow
 USER_ROLES = ("student", "trainer", "grader")
 OBJECTIVE_KINDS = ("quantitative", "qualitative")
 OBJECTIVE_PERIODS = ("shift", "day", "week", "month")
+#: Whether a quantitative result must reach the target (calls handled) or stay under it
+#: (average handle time).
+OBJECTIVE_COMPARISONS = ("at_least", "at_most")
 
 
 class Service(Base):
@@ -64,13 +67,15 @@ class Objective(Base):
     __table_args__ = (
         one_of("kind", OBJECTIVE_KINDS),
         one_of("period", OBJECTIVE_PERIODS),
+        one_of("comparison", OBJECTIVE_COMPARISONS),
         CheckConstraint(
             "(user_id IS NULL AND service_id IS NOT NULL)"
             " OR (user_id IS NOT NULL AND service_id IS NULL)",
             name="agent_or_team",
         ),
         CheckConstraint(
-            "kind = 'qualitative' OR target IS NOT NULL", name="quantitative_has_target"
+            "kind = 'qualitative' OR (target IS NOT NULL AND comparison IS NOT NULL)",
+            name="quantitative_has_target",
         ),
     )
 
@@ -83,6 +88,7 @@ class Objective(Base):
     label: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     target: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    comparison: Mapped[str | None] = mapped_column(String(8))
     unit: Mapped[str | None] = mapped_column(String(32))
     period: Mapped[str] = mapped_column(String(16))
     starts_on: Mapped[date | None] = mapped_column(Date)

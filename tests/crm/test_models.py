@@ -183,7 +183,8 @@ def test_objective_is_for_an_agent_or_a_team_not_both(session_factory: sessionma
     with session_factory.begin() as session:
         session.add(
             Objective(service_id=service.id, kind="quantitative", metric="calls_handled",
-                      label="Appels traités", target=Decimal("40"), unit="appels", period="day")
+                      label="Appels traités", target=Decimal("40"), comparison="at_least",
+                      unit="appels", period="day")
         )  # fmt: skip
 
 

@@ -462,13 +462,17 @@ def upgrade() -> None:
         sa.Column("label", sa.String(length=200), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("target", sa.Numeric(precision=12, scale=2), nullable=True),
+        sa.Column("comparison", sa.String(length=8), nullable=True),
         sa.Column("unit", sa.String(length=32), nullable=True),
         sa.Column("period", sa.String(length=16), nullable=False),
         sa.Column("starts_on", sa.Date(), nullable=True),
         sa.Column("ends_on", sa.Date(), nullable=True),
         sa.CheckConstraint(
-            "kind = 'qualitative' OR target IS NOT NULL",
+            "kind = 'qualitative' OR (target IS NOT NULL AND comparison IS NOT NULL)",
             name=op.f("ck_objectives_quantitative_has_target"),
+        ),
+        sa.CheckConstraint(
+            "comparison IN ('at_least', 'at_most')", name=op.f("ck_objectives_comparison")
         ),
         sa.CheckConstraint(
             "kind IN ('quantitative', 'qualitative')", name=op.f("ck_objectives_kind")
