@@ -107,7 +107,7 @@ class VirtualClock:
         return self._ns
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> _VirtualTimer:
-        timer = _VirtualTimer(self._ns + max(0, int(delay * 1e9)), next(self._seq), callback)
+        timer = _VirtualTimer(self._ns + max(0, round(delay * 1e9)), next(self._seq), callback)
         heapq.heappush(self._timers, timer)
         return timer
 
@@ -131,7 +131,7 @@ class VirtualClock:
 
     async def advance(self, seconds: float) -> None:
         """Move time forward by `seconds`, firing every timer due on the way."""
-        target = self._ns + int(seconds * 1e9)
+        target = self._ns + round(seconds * 1e9)
         await self.settle()
         while self._timers and self._timers[0].deadline_ns <= target:
             timer = heapq.heappop(self._timers)
@@ -145,7 +145,7 @@ class VirtualClock:
 
     def advance_sync(self, seconds: float) -> None:
         """Move time forward without an event loop (synchronous code such as the journal)."""
-        target = self._ns + int(seconds * 1e9)
+        target = self._ns + round(seconds * 1e9)
         while self._timers and self._timers[0].deadline_ns <= target:
             timer = heapq.heappop(self._timers)
             if not timer.cancelled:
