@@ -41,6 +41,7 @@ from kb.analysis import (
 )
 from kb.articles import Article, Base
 from kb.errors import IndexCorrupt, NotFound, UnknownBase
+from kb.highlight import best_fragment, candidate_pattern, matched_spans
 from kb.index import LANG_SUFFIX, OpenIndex, ensure_index, open_current, pointer_state
 from kb.vocabulary import Lexicon, merge
 
@@ -332,17 +333,6 @@ def _article(stored: dict[str, list]) -> Article:
     )
 
 
-def _char_ranges(text: str, byte_ranges: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
-    """tantivy reports UTF-8 byte offsets; Python strings count characters."""
-    data = text.encode("utf-8")
-    ranges = []
-    for start, end in byte_ranges:
-        char_start = len(data[:start].decode("utf-8", errors="ignore"))
-        char_end = char_start + len(data[start:end].decode("utf-8", errors="ignore"))
-        ranges.append((char_start, char_end))
-    return tuple(ranges)
-
-
 def _leading(text: str, size: int) -> str:
     if len(text) <= size:
         return text
@@ -478,16 +468,23 @@ class _Search:
         suggestion = None
         if corrections:
             suggestion = WORD.sub(lambda m: corrections.get(m.group(0).lower(), m.group(0)), shown)
-        tolerant = []
+        # Typo tolerance only where it can help: words the readable articles do not contain
+        # take their correction, or failing that any index term one or two edits away.
+        tolerant, loosened = [], False
         for word, terms in word_terms:
-            if word in corrections:
-                extra = self.word_terms(corrections[word])
-                if extra:
-                    for language in terms:
-                        terms = {**terms, language: terms[language] | extra[language]}
-            tolerant.append(self.term_clause(terms, fuzzy=True))
-        found = self.searcher.search(self.combine([*tolerant, *phrases], True), limit)
-        if found.count:
+            if self.lexicon.knows(word):
+                tolerant.append(self.term_clause(terms, fuzzy=False))
+                continue
+            loosened = True
+            extra = self.word_terms(corrections[word]) if word in corrections else None
+            if extra:
+                merged = {language: terms[language] | extra[language] for language in terms}
+                tolerant.append(self.term_clause(merged, fuzzy=False))
+            else:
+                tolerant.append(self.term_clause(terms, fuzzy=True))
+        if loosened:
+            found = self.searcher.search(self.combine([*tolerant, *phrases], True), limit)
+        if loosened and found.count:
             message = _("Aucun article ne contient exactement ces mots : résultats approchants.")
             return self.results(shown, found, "approx", suggestion, message)
         if len(tolerant) + len(phrases) > 1:
@@ -517,26 +514,28 @@ class _Search:
         suggestion: str | None,
         message: str | None,
     ) -> SearchResults:
-        generators: dict[str, tantivy.SnippetGenerator] = {}
+        patterns = {
+            language: candidate_pattern(terms) for language, terms in self.highlight.items()
+        }
         hits = []
         for score, address in found.hits:
-            document = self.searcher.doc(address)
-            stored = document.to_dict()
+            stored = self.searcher.doc(address).to_dict()
             language = stored["language"][0]
             suffix = LANG_SUFFIX[language]
+            analyzer = ANALYZER_BY_LANGUAGE[language]
+
+            def analyse(word: str, analyzer: str = analyzer) -> tuple[str, ...]:
+                return _terms(analyzer, word)
+
+            wanted = self.highlight[language]
             body = stored.get(f"body{suffix}", [""])[0]
-            snippet = Snippet(_leading(body, SNIPPET_CHARS))
-            if self.highlight[language]:
-                generator = generators.get(language)
-                if generator is None:
-                    generator = self.snippet_generator(language)
-                    generators[language] = generator
-                produced = generator.snippet_from_doc(document)
-                fragment = produced.fragment()
-                if fragment and produced.highlighted():
-                    ranges = [(r.start, r.end) for r in produced.highlighted()]
-                    snippet = Snippet(fragment, _char_ranges(fragment, ranges))
+            spans = matched_spans(body, patterns[language], analyse, wanted)
+            if spans:
+                snippet = Snippet(*best_fragment(body, spans, SNIPPET_CHARS))
+            else:
+                snippet = Snippet(_leading(body, SNIPPET_CHARS))
             title = stored[f"title{suffix}"][0]
+            title_spans = matched_spans(title, patterns[language], analyse, wanted)
             hits.append(
                 Hit(
                     id=stored["id"][0],
@@ -548,31 +547,8 @@ class _Search:
                     updated=stored["updated"][0],
                     score=float(score) if isinstance(score, float) else 0.0,
                     snippet=snippet,
-                    title_highlights=self.title_ranges(title, language),
+                    title_highlights=tuple((start, end) for start, end, _t in title_spans),
                 )
             )
         total = found.count if found.count is not None else len(hits)
         return SearchResults(shown, tuple(hits), total, mode, suggestion, message)
-
-    def snippet_generator(self, language: str) -> tantivy.SnippetGenerator:
-        field = f"body{LANG_SUFFIX[language]}"
-        terms = [
-            (tantivy.Occur.Should, tantivy.Query.term_query(self.schema, field, term))
-            for term in sorted(self.highlight[language])
-        ]
-        generator = tantivy.SnippetGenerator.create(
-            self.searcher, tantivy.Query.boolean_query(terms), self.schema, field
-        )
-        generator.set_max_num_chars(SNIPPET_CHARS)
-        return generator
-
-    def title_ranges(self, title: str, language: str) -> tuple[tuple[int, int], ...]:
-        wanted = self.highlight[language]
-        if not wanted:
-            return ()
-        analyzer = ANALYZER_BY_LANGUAGE[language]
-        return tuple(
-            match.span()
-            for match in WORD.finditer(title)
-            if (terms := _terms(analyzer, match.group(0).lower())) and terms[0] in wanted
-        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kb.errors import UnknownBase, UnknownRole
-from kb.search import KnowledgeBase, SearchResults
+from kb.search import KnowledgeBase, SearchResults, Snippet
 
 
 def ids(results: SearchResults) -> list[str]:
@@ -102,8 +102,22 @@ def test_highlights_are_character_ranges(fixture_kb: KnowledgeBase) -> None:
 
 
 def test_snippet_without_body_match_shows_the_beginning(fixture_kb: KnowledgeBase) -> None:
-    hit = fixture_kb.search("repondeur", role="student").hits[0]
-    assert hit.snippet.text.startswith("Pour écouter ses messages")
+    hit = fixture_kb.search("tv", role="student").hits[0]  # a tag, not in the text
+    assert hit.id == "ASS-003"
+    assert hit.snippet == Snippet(
+        "Vérifiez que le téléviseur est sur la bonne source HDMI, puis "
+        "redémarrez le décodeur. Si l'écran reste noir, lancez une réinitialisation du décodeur "
+        "depuis le menu Réglages."
+    )
+
+
+def test_snippet_window_and_ellipses(fixture_kb: KnowledgeBase) -> None:
+    hit = fixture_kb.search("supprimer", role="student").hits[0]
+    assert hit.snippet.text.startswith("… ")
+    assert hit.snippet.text.endswith("il faut en supprimer.")
+    assert hit.snippet.render().endswith("il faut en «supprimer».")
+    hit = fixture_kb.search("impayee", role="trainer").hits[0]
+    assert "«impayée»" in hit.snippet.render()
 
 
 def test_hit_fields(fixture_kb: KnowledgeBase) -> None:
