@@ -129,6 +129,11 @@ class Message:
         return f"Message({self._pairs!r})"
 
     @property
+    def first(self) -> tuple[str, str]:
+        """The first pair (`Event`/`Response`/`Action` in practice), or ('', '') when empty."""
+        return self._pairs[0] if self._pairs else ("", "")
+
+    @property
     def event(self) -> str | None:
         """The `Event` header (events and list items), or None."""
         return self.get("Event")
