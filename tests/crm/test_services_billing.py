@@ -154,25 +154,21 @@ def test_month_ends_are_clamped(session_factory: sessionmaker, debtor: int) -> N
     ]
 
 
-@pytest.mark.parametrize(
-    ("changes", "rule", "message"),
-    [
-        ({"instalments": 7}, "max_instalments", "7 échéances demandées, 6 au plus"),
-        ({"first_due_on": "21/12/2026"}, "first_due_within_days", "dans les 30 jours"),
-    ],
-)
+PLANS_OUTSIDE_THE_RULES = [
+    ({"instalments": 7}, "max_instalments", "7 échéances demandées, 6 au plus"),
+    ({"first_due_on": "21/12/2026"}, "first_due_within_days", "dans les 30 jours"),
+]
+
+
 def test_plans_outside_the_rules_are_refused_naming_the_rule(
-    session_factory: sessionmaker,
-    debtor: int,
-    changes: dict[str, object],
-    rule: str,
-    message: str,
+    session_factory: sessionmaker, debtor: int
 ) -> None:
-    request = replace(NewPaymentPlan(debtor, 3, "05/12/2026", iban=IBAN), **changes)
     before = counts(session_factory)
-    with pytest.raises(RuleViolation, match=message) as caught:
-        billing.setup_payment_plan(session_factory, request, rules=RULES, now=NOW)
-    assert caught.value.rule == rule
+    for changes, rule, message in PLANS_OUTSIDE_THE_RULES:
+        request = replace(NewPaymentPlan(debtor, 3, "05/12/2026", iban=IBAN), **changes)
+        with pytest.raises(RuleViolation, match=message) as caught:
+            billing.setup_payment_plan(session_factory, request, rules=RULES, now=NOW)
+        assert caught.value.rule == rule
     assert counts(session_factory) == before
 
 
@@ -225,27 +221,25 @@ def test_one_plan_per_twelve_months(session_factory: sessionmaker, debtor: int) 
     )
 
 
-@pytest.mark.parametrize(
-    ("changes", "field"),
-    [
-        ({"instalments": 0}, "echeances"),
-        ({"instalments": "3"}, "echeances"),
-        ({"first_due_on": "19/11/2026"}, "premiere_echeance"),
-        ({"first_due_on": "demain"}, "premiere_echeance"),
-        ({"method": "bitcoin"}, "mode_paiement"),
-        ({"iban": "FR76 3000 6000 0112 3456 7890 188"}, "iban"),
-        ({"iban": ""}, "iban"),
-        ({"invoice_numbers": ("FA-2099-9999999",)}, "factures"),
-    ],
-)
-def test_plan_bad_input_writes_nothing(
-    session_factory: sessionmaker, debtor: int, changes: dict[str, object], field: str
-) -> None:
-    request = replace(NewPaymentPlan(debtor, 3, "05/12/2026", iban=IBAN), **changes)
+BAD_PLANS = [
+    ({"instalments": 0}, "echeances"),
+    ({"instalments": "3"}, "echeances"),
+    ({"first_due_on": "19/11/2026"}, "premiere_echeance"),
+    ({"first_due_on": "demain"}, "premiere_echeance"),
+    ({"method": "bitcoin"}, "mode_paiement"),
+    ({"iban": "FR76 3000 6000 0112 3456 7890 188"}, "iban"),
+    ({"iban": ""}, "iban"),
+    ({"invoice_numbers": ("FA-2099-9999999",)}, "factures"),
+]
+
+
+def test_plan_bad_input_writes_nothing(session_factory: sessionmaker, debtor: int) -> None:
     before = counts(session_factory)
-    with pytest.raises(ValidationError) as caught:
-        billing.setup_payment_plan(session_factory, request, rules=RULES, now=NOW)
-    assert [e.field for e in caught.value.errors] == [field]
+    for changes, field in BAD_PLANS:
+        request = replace(NewPaymentPlan(debtor, 3, "05/12/2026", iban=IBAN), **changes)
+        with pytest.raises(ValidationError) as caught:
+            billing.setup_payment_plan(session_factory, request, rules=RULES, now=NOW)
+        assert [e.field for e in caught.value.errors] == [field], changes
     assert counts(session_factory) == before
 
 
@@ -284,34 +278,29 @@ def test_card_payment_reduces_the_balance(session_factory: sessionmaker, debtor:
     assert billing.collection_list(session_factory, rules=RULES, now=NOW).total == 0
 
 
-@pytest.mark.parametrize(
-    ("changes", "error", "message"),
-    [
-        ({"amount": "0"}, ValidationError, "supérieur à zéro"),
-        ({"amount": "12,345"}, ValidationError, "deux décimales"),
-        ({"amount": "400,01"}, RuleViolation, "dépasse le reste à payer"),
-        ({"method": "direct_debit", "iban": "FR76 1234"}, ValidationError, "IBAN"),
-        ({"reference": "4970 1012 3456 7890"}, ValidationError, "numéro de carte"),
-        ({"reference": ""}, ValidationError, "obligatoire"),
-        ({"paid_on": "21/11/2026"}, ValidationError, "futur"),
-        ({"invoice_number": "FA-0000"}, NotFound, "introuvable"),
-    ],
-)
-def test_payment_bad_input_writes_nothing(
-    session_factory: sessionmaker,
-    debtor: int,
-    changes: dict[str, object],
-    error: type[Exception],
-    message: str,
-) -> None:
+BAD_PAYMENTS = [
+    ({"amount": "0"}, ValidationError, "supérieur à zéro"),
+    ({"amount": "12,345"}, ValidationError, "deux décimales"),
+    ({"amount": "400,01"}, RuleViolation, "dépasse le reste à payer"),
+    ({"method": "direct_debit", "iban": "FR76 1234"}, ValidationError, "IBAN"),
+    ({"reference": "4970 1012 3456 7890"}, ValidationError, "numéro de carte"),
+    ({"reference": ""}, ValidationError, "obligatoire"),
+    ({"paid_on": "21/11/2026"}, ValidationError, "futur"),
+    ({"invoice_number": "FA-0000"}, NotFound, "introuvable"),
+    ({"customer_id": 404}, NotFound, "Client introuvable"),
+]
+
+
+def test_payment_bad_input_writes_nothing(session_factory: sessionmaker, debtor: int) -> None:
     first = billing.collection_list(session_factory, rules=RULES, now=NOW).items[0]
-    payment = replace(
-        NewPayment(debtor, first.invoice_numbers[0], "10", "card", TODAY, reference="AUT1"),
-        **changes,
-    )
     before = counts(session_factory)
-    with pytest.raises(error, match=message):
-        billing.record_payment(session_factory, payment, now=NOW)
+    for changes, error, message in BAD_PAYMENTS:
+        payment = replace(
+            NewPayment(debtor, first.invoice_numbers[0], "10", "card", TODAY, reference="AUT1"),
+            **changes,
+        )
+        with pytest.raises(error, match=message):
+            billing.record_payment(session_factory, payment, now=NOW)
     assert counts(session_factory) == before
 
 
@@ -333,27 +322,22 @@ def test_promise_to_pay_is_kept_in_the_history(session_factory: sessionmaker, de
     assert item.collection_contacts == 1 and item.last_contact_at == NOW
 
 
-@pytest.mark.parametrize(
-    ("changes", "error", "message"),
-    [
-        ({"amount": "400,01"}, RuleViolation, "dépasse la somme due"),
-        ({"promised_on": "19/11/2026"}, ValidationError, "passé"),
-        ({"promised_on": "31/12/2026"}, ValidationError, "30 jours"),
-        ({"amount": "abc"}, ValidationError, "Montant invalide"),
-        ({"customer_id": 404}, NotFound, "Client introuvable"),
-    ],
-)
-def test_promise_bad_input_writes_nothing(
-    session_factory: sessionmaker,
-    debtor: int,
-    changes: dict[str, object],
-    error: type[Exception],
-    message: str,
-) -> None:
-    promise = replace(NewPromise(debtor, "100", "30/11/2026", started_at=NOW), **changes)
+BAD_PROMISES = [
+    ({"amount": "400,01"}, RuleViolation, "dépasse la somme due"),
+    ({"promised_on": "19/11/2026"}, ValidationError, "passé"),
+    ({"promised_on": "31/12/2026"}, ValidationError, "30 jours"),
+    ({"amount": "abc"}, ValidationError, "Montant invalide"),
+    ({"customer_id": 404}, NotFound, "Client introuvable"),
+    ({"agent_id": 404}, NotFound, "Conseiller introuvable"),
+]
+
+
+def test_promise_bad_input_writes_nothing(session_factory: sessionmaker, debtor: int) -> None:
     before = counts(session_factory)
-    with pytest.raises(error, match=message):
-        billing.record_promise(session_factory, promise, rules=RULES, now=NOW)
+    for changes, error, message in BAD_PROMISES:
+        promise = replace(NewPromise(debtor, "100", "30/11/2026", started_at=NOW), **changes)
+        with pytest.raises(error, match=message):
+            billing.record_promise(session_factory, promise, rules=RULES, now=NOW)
     assert counts(session_factory) == before
 
 

@@ -133,21 +133,19 @@ def test_search_by_name_ignores_accents_and_case_and_pages(
     assert customers.search_customers(session_factory, name="le g").total == 1
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        ({}, r"nom \(au moins 2 lettres\) ou un code postal"),
-        ({"name": "L"}, "au moins 2 lettres"),
-        ({"postcode": "123"}, "Code postal invalide"),
-        ({"name": "Durand", "page": 0}, "page"),
-        ({"name": "Durand", "page_size": 1000}, "Taille de page"),
-    ],
-)
-def test_search_refuses_bad_criteria(
-    session_factory: sessionmaker, kwargs: dict[str, object], message: str
-) -> None:
-    with pytest.raises(ValidationError, match=message):
-        customers.search_customers(session_factory, **kwargs)  # type: ignore[arg-type]
+BAD_SEARCHES = [
+    ({}, r"nom \(au moins 2 lettres\) ou un code postal"),
+    ({"name": "L"}, "au moins 2 lettres"),
+    ({"postcode": "123"}, "Code postal invalide"),
+    ({"name": "Durand", "page": 0}, "page"),
+    ({"name": "Durand", "page_size": 1000}, "Taille de page"),
+]
+
+
+def test_search_refuses_bad_criteria(session_factory: sessionmaker) -> None:
+    for kwargs, message in BAD_SEARCHES:
+        with pytest.raises(ValidationError, match=message):
+            customers.search_customers(session_factory, **kwargs)  # type: ignore[arg-type]
 
 
 def test_customer_card_gathers_the_360_view(session_factory: sessionmaker, sophie: int) -> None:
@@ -285,28 +283,29 @@ def test_create_prospect_normalises_and_numbers(session_factory: sessionmaker, s
     assert customers.search_customers(session_factory, name="eluard").total == 1
 
 
-@pytest.mark.parametrize(
-    ("changes", "fields"),
-    [
-        ({"postcode": "6900", "email": "jl@"}, {"code_postal", "email"}),
-        ({"last_name": "R2D2"}, {"nom"}),
-        ({"civility": "Dr"}, {"civilite"}),
-        ({"phones": ()}, {"telephones"}),
-        ({"phones": (NewPhone("0611223344"), NewPhone("+33611223344"))}, {"telephone_2"}),
-        ({"phones": (NewPhone("06 11"),)}, {"telephone_1"}),
-        ({"kind": "professionnel"}, {"raison_sociale"}),
-        ({"birth_date": "31/02/1980"}, {"date_naissance"}),
-        ({"birth_date": "01/01/2030"}, {"date_naissance"}),
-    ],
-)
+BAD_PROSPECTS = [
+    ({"postcode": "6900", "email": "jl@"}, {"code_postal", "email"}),
+    ({"last_name": "R2D2"}, {"nom"}),
+    ({"civility": "Dr"}, {"civilite"}),
+    ({"phones": ()}, {"telephones"}),
+    ({"phones": (NewPhone("0611223344"), NewPhone("+33611223344"))}, {"telephone_2"}),
+    ({"phones": (NewPhone("06 11"),)}, {"telephone_1"}),
+    ({"phones": (NewPhone("06 11 22 33 44", "fax"),)}, {"telephone_1_type"}),
+    ({"kind": "professionnel"}, {"raison_sociale"}),
+    ({"birth_date": "31/02/1980"}, {"date_naissance"}),
+    ({"birth_date": "01/01/2030"}, {"date_naissance"}),
+]
+
+
 def test_create_prospect_refuses_bad_input_and_writes_nothing(
-    session_factory: sessionmaker, sophie: int, changes: dict[str, object], fields: set[str]
+    session_factory: sessionmaker, sophie: int
 ) -> None:
     before = counts(session_factory)
-    with pytest.raises(ValidationError) as caught:
-        customers.create_prospect(session_factory, _prospect(**changes), now=NOW)
-    assert {error.field for error in caught.value.errors} == fields
-    assert all(error.message for error in caught.value.errors)
+    for changes, fields in BAD_PROSPECTS:
+        with pytest.raises(ValidationError) as caught:
+            customers.create_prospect(session_factory, _prospect(**changes), now=NOW)
+        assert {error.field for error in caught.value.errors} == fields, changes
+        assert all(error.message for error in caught.value.errors)
     assert counts(session_factory) == before
 
 
@@ -400,20 +399,17 @@ def test_record_interaction_and_history(session_factory: sessionmaker, sophie: i
     assert page.total == 1 and page.items[0] == recorded
 
 
-@pytest.mark.parametrize(
-    ("changes", "field"),
-    [
-        ({"channel": "fax"}, "canal"),
-        ({"nature": "gossip"}, "nature"),
-        ({"outcome": "maybe"}, "issue"),
-        ({"motive": "  "}, "motif"),
-        ({"ended_at": NOW - timedelta(minutes=1)}, "fin"),
-        ({"started_at": datetime(2026, 11, 20, 9, 30)}, "debut"),
-    ],
-)
-def test_record_interaction_refuses_bad_input(
-    session_factory: sessionmaker, sophie: int, changes: dict[str, object], field: str
-) -> None:
+BAD_INTERACTIONS = [
+    ({"channel": "fax"}, "canal"),
+    ({"nature": "gossip"}, "nature"),
+    ({"outcome": "maybe"}, "issue"),
+    ({"motive": "  "}, "motif"),
+    ({"ended_at": NOW - timedelta(minutes=1)}, "fin"),
+    ({"started_at": datetime(2026, 11, 20, 9, 30)}, "debut"),
+]
+
+
+def test_record_interaction_refuses_bad_input(session_factory: sessionmaker, sophie: int) -> None:
     values: dict[str, object] = {
         "customer_id": sophie,
         "channel": "call",
@@ -423,11 +419,12 @@ def test_record_interaction_refuses_bad_input(
         "outcome": "resolved",
         "started_at": NOW,
     }
-    values.update(changes)
     before = counts(session_factory)
-    with pytest.raises(ValidationError) as caught:
-        interactions.record_interaction(session_factory, NewInteraction(**values))  # type: ignore[arg-type]
-    assert [e.field for e in caught.value.errors] == [field]
+    for changes, field in BAD_INTERACTIONS:
+        entry = NewInteraction(**{**values, **changes})  # type: ignore[arg-type]
+        with pytest.raises(ValidationError) as caught:
+            interactions.record_interaction(session_factory, entry)
+        assert [e.field for e in caught.value.errors] == [field], changes
     assert counts(session_factory) == before
 
 
