@@ -325,21 +325,21 @@ class Actions:
     def hangup_channel(self, ch: Channel, cause: int) -> None:
         """AMI Hangup of one channel, as Asterisk's `ast_softhangup` plus the cause."""
         pbx = self.pbx
-        if ch.half == 2 and pbx.transfers.transferer_hangup(ch):
+        if ch.half == 2 and pbx.transfers.consulting(ch):
+            # The agent hangs up during a consultation: the transfer completes (13).
+            pbx.hangup(ch, cause, keep_peer=True)
+            pbx.transfers.transferer_hangup(ch)
             return
-        ringing_leg = ch.peer is not None and ch.peer.dial is not None and ch.half == 2
-        if ringing_leg:
-            # A handset refusing a call (16A): both halves go with the cause.
-            pbx.hangup(ch, cause, soft=None)
-            return
-        pbx.hangup(ch, cause, soft=SOFT_EXPLICIT)
+        # A dialled ;1 runs no dialplan: it is torn down without a soft-hangup request (16B).
+        runs = ch.in_pbx or ch.half == 2
+        pbx.hangup(ch, cause, soft=SOFT_EXPLICIT if runs else None)
 
     def _hangup_regex(self, m: Message, pattern: str, cause: int) -> Reply:
         try:
             regex = re.compile(pattern)
         except re.error:
             return error(m.action_id, "Invalid regex")
-        matched = [ch for ch in self.pbx.channels_in_order() if regex.search(ch.name)]
+        matched = [ch for ch in self.pbx.channels_listing() if regex.search(ch.name)]
         for ch in matched:
             if not ch.gone:
                 self.hangup_channel(ch, cause or 16)
@@ -403,6 +403,8 @@ class Actions:
             return error(m.action_id, f"Channel2 does not exist: {m.get('Channel2')}")
         pbx = self.pbx
         for ch in (first, second):
+            if ch.on_hangup is not None and ch.app in ("Queue", "AppQueue"):
+                pbx.queues.detached(ch)  # out of the queue's bridge (15)
             if ch.timer is not None:
                 ch.timer.cancel()
                 ch.timer = None
@@ -700,11 +702,7 @@ class Actions:
                 attempt.done = True
                 attempt.dest.dial = None
                 report("Failure", "3", target, "<unknown>")
-                two = attempt.dest.peer
-                if two is not None and not two.gone:
-                    pbx.hangup(two, 19, soft=None)
-                if not attempt.dest.gone:
-                    pbx.hangup(attempt.dest, 19, soft=None)
+                pbx.hangup(attempt.dest, 19, soft=None)
                 return
             if status in ("BUSY", "CONGESTION"):
                 pbx.fail_dial(attempt, status)

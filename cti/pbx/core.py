@@ -258,7 +258,9 @@ class Pbx:
             started=self.clock.monotonic(),
         )
         if not self.dialplan.exists(context, exten):
-            self.hangup(two, 0, soft=None)
+            # No such extension: both halves go at once, cause 0 (18).
+            one.own_cause = 0
+            self.hangup(two, 0, soft=None, peer_request=False)
             attempt.done = True
             on_fail(attempt, "CHANUNAVAIL")
             return None
@@ -293,12 +295,16 @@ class Pbx:
         attempt.timer = None
         attempt.on_fail(attempt, "NOANSWER")
 
-    def cancel_dial(self, attempt: DialAttempt, cause: int) -> None:
-        """Stop ringing a leg (another answered, the caller left): DialEnd CANCEL, hang up."""
+    def cancel_dial(self, attempt: DialAttempt, cause: int, *, twice: bool = True) -> None:
+        """Stop ringing a leg (another answered, the caller left): DialEnd CANCEL, hang up.
+
+        app_queue reports the cancelled leg twice (06, 07); Dial() once (14).
+        """
         if attempt.done:
             return
         self.dial_end(attempt, "CANCEL")
-        self.emit("DialEnd", "call", self._dial_pairs(attempt, [("DialStatus", "CANCEL")]))
+        if twice:
+            self.emit("DialEnd", "call", self._dial_pairs(attempt, [("DialStatus", "CANCEL")]))
         self.hangup(attempt.dest, cause, soft=None, peer_first=True)
 
     def fail_dial(self, attempt: DialAttempt, status: str, cause: int = 0) -> None:
@@ -366,6 +372,8 @@ class Pbx:
         soft: int | None = SOFT_EXPLICIT,
         peer_first: bool = False,
         request: bool = False,
+        peer_request: bool = True,
+        keep_peer: bool = False,
     ) -> None:
         """Hang a channel up with Q.850 `cause`, and whatever goes with it.
 
@@ -396,10 +404,13 @@ class Pbx:
             self.chan_event("SoftHangupRequest", ch, [("Cause", str(soft))])
         peer = ch.peer if ch.peer is not None and not ch.peer.gone else None
         if peer is not None:
-            self.chan_event("HangupRequest", peer, [("Cause", str(cause))])
+            if peer_request:
+                self.chan_event("HangupRequest", peer, [("Cause", str(cause))])
             if peer_first:
                 self.hangup(peer, peer.own_cause if peer.own_cause is not None else cause)
                 peer = None
+        if keep_peer:
+            peer = None  # the caller tears the other half down itself (Atxfer completion)
         attempt: DialAttempt | None = ch.dial
         self.chan_event("Hangup", ch, [("Cause", str(cause)), ("Cause-txt", CAUSE_TEXT[cause])])
         self.channels.pop(ch.name, None)
@@ -410,8 +421,8 @@ class Pbx:
             attempt.on_fail(attempt, status)
         if peer is not None:
             own = peer.own_cause if peer.own_cause is not None else (cause or 16)
-            # A ;2 runs dialplan; a ;1 only ends its dialplan (Hangup()) when in Queue().
-            runs = peer.half == 2 or peer.app == "Queue"
+            # A ;2 runs dialplan; a ;1 ends its dialplan (Hangup()) only in Queue() or Dial().
+            runs = peer_request and (peer.half == 2 or peer.app in ("Queue", "Dial"))
             self.hangup(peer, own, soft=SOFT_EXPLICIT if runs else None)
         if bridge is not None:
             self.bridge_settle(bridge)
@@ -517,14 +528,13 @@ class Pbx:
         ch.on_dtmf = None
         if leaving:
             self.indicate_hold(ch, False)
+        if ch.on_hangup is not None and ch.app in ("Queue", "AppQueue"):
+            self.queues.detached(ch)  # before the bridge goes: the agent leg may hang up
         if ch.bridge is not None:
             bridge = ch.bridge
             ch.after_bridge = None
             self.bridge_leave(ch)
             self.bridge_settle(bridge)
-        detach = ch.on_hangup
-        if detach is not None and ch.app in ("Queue", "AppQueue"):
-            self.queues.detached(ch)
         ch.in_pbx = True
         self.dialplan.run(ch, context, exten, priority)
 

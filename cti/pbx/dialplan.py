@@ -302,17 +302,23 @@ class Dialplan:
 
         def caller_gone(gone: Channel) -> None:
             if holder and holder[0] is not None:
-                pbx.cancel_dial(holder[0], 0)
+                pbx.cancel_dial(holder[0], 16, twice=False)
             if previous is not None:
                 previous(gone)
 
         holder: list[DialAttempt | None] = []
         ch.on_hangup = caller_gone
+
+        def ringing(_attempt: DialAttempt) -> None:
+            if ch.half == 2:
+                pbx.ringing(ch)  # the ringback goes back through a Local pair
+
         attempt = pbx.dial(
             ch,
             target,
             on_answer=answered,
             on_fail=failed,
+            on_ringing=ringing,
             timeout=timeout,
             dialstring=target.removeprefix("Local/"),
         )

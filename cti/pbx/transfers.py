@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cti.pbx.bridges import Bridge
-from cti.pbx.channels import SOFT_EXPLICIT, Channel
+from cti.pbx.channels import Channel
 
 if TYPE_CHECKING:
     from cti.pbx.core import DialAttempt, Pbx
 
 HOLD_DELAY = 0.26
 CONSULT_DELAY = 0.18
+#: Completion by the *2 keys lands about 0.3 s after the last key (14).
+COMPLETE_DELAY = 0.3
 
 
 @dataclass(eq=False)
@@ -106,6 +108,8 @@ class Transfers:
                 on_fail=lambda a, status: self._abort(consult),
                 on_ringing=None,
                 dialstring=f"{exten}@{context}",
+                linkedid=transferer.linkedid,
+                begin=False,
                 before_begin=lambda one: pbx.bridge_enter(consult.bridge, one),  # type: ignore[arg-type]
             )
             if attempt is None:
@@ -119,6 +123,18 @@ class Transfers:
             consult.timer = pbx.clock.call_later(
                 pbx.config.atxfer_noanswer_timeout, lambda: self._abort(consult)
             )
+            typed: list[str] = []
+
+            def key(digit: str) -> None:
+                # atxfercomplete = *2 (features.conf), typed on the transferer's channel (14)
+                typed.append(digit)
+                if "".join(typed[-2:]) == "*2" and consult.answered:
+                    transferer.on_dtmf = None
+                    pbx.clock.call_later(
+                        COMPLETE_DELAY, lambda: self._complete_if_live(consult, by_keys=True)
+                    )
+
+            transferer.on_dtmf = key
 
         def answered() -> None:
             consult.answered = True
@@ -127,6 +143,12 @@ class Transfers:
                 consult.timer = None
 
         consult.timer = pbx.clock.call_later(HOLD_DELAY, hold)
+
+    def consulting(self, handset: Channel) -> bool:
+        """True when this handset's `;1` has a consultation call up (13)."""
+        one = handset.peer
+        consult = self.consultations.get(id(one)) if one is not None else None
+        return consult is not None and consult.target is not None
 
     def transferer_hangup(self, handset: Channel) -> bool:
         """The agent hung up during a consultation: complete the transfer (13)."""
@@ -139,7 +161,12 @@ class Transfers:
         self.complete(consult)
         return True
 
-    def complete(self, consult: Consultation) -> None:
+    def _complete_if_live(self, consult: Consultation, *, by_keys: bool) -> None:
+        if self.consultations.get(id(consult.transferer)) is consult:
+            self.complete(consult, by_keys=by_keys)
+
+    def complete(self, consult: Consultation, *, by_keys: bool = False) -> None:
+        """Join the target to the customer's bridge; the transferer's legs are hung up."""
         pbx = self.pbx
         self.consultations.pop(id(consult.transferer), None)
         if consult.timer is not None:
@@ -150,11 +177,13 @@ class Transfers:
         original = consult.original
         second = consult.bridge
         customer = original.channels[0] if original.channels else None
-        if agent.bridge is second:
+        if agent.bridge is second and not by_keys:
             pbx.bridge_leave(agent)
         pbx.emit("BridgeMerge", "call", original.snapshot("To") + second.snapshot("From"))
         pbx.bridge_leave(target)
         pbx.bridge_enter(original, target)
+        if agent.bridge is second:
+            pbx.bridge_leave(agent)
         if customer is not None:
             pbx.stop_moh(customer)
             pbx.emit(
@@ -194,18 +223,23 @@ class Transfers:
             consult.timer.cancel()
             consult.timer = None
         agent = consult.transferer
-        if consult.target is not None and not consult.target.gone:
-            pbx.hangup(consult.target, 16, soft=SOFT_EXPLICIT)
-        if consult.bridge is not None and consult.bridge.uniqueid in pbx.bridges:
-            if agent.bridge is consult.bridge:
+        agent.on_dtmf = None
+        bridge = consult.bridge
+        # The transferer goes back to the customer first, then the consultation is torn down.
+        if not agent.gone and consult.original.uniqueid in pbx.bridges:
+            if agent.bridge is not None:
                 pbx.bridge_leave(agent)
-            for ch in list(consult.bridge.channels):
-                pbx.bridge_leave(ch)
-            pbx.destroy_bridge(consult.bridge)
-        if agent.gone:
-            return
-        if consult.original.uniqueid in pbx.bridges:
             pbx.bridge_enter(consult.original, agent)
             for other in consult.original.others(agent):
                 pbx.stop_moh(other)
-        pbx.chan_event("Unhold", agent)
+            pbx.chan_event("Unhold", agent)
+        if bridge is not None and bridge.uniqueid in pbx.bridges:
+            for ch in list(bridge.channels):
+                pbx.bridge_leave(ch)
+            pbx.destroy_bridge(bridge)
+        attempt = consult.attempt
+        if attempt is not None and not attempt.done:
+            attempt.done = True  # the feature drops the leg: no DialEnd for it (14)
+            attempt.dest.dial = None
+        if consult.target is not None and not consult.target.gone:
+            pbx.hangup(consult.target, 16, soft=None)

@@ -261,6 +261,11 @@ def entity_sequences(messages: list[Message]) -> dict[str, list[tuple[str, ...]]
                     m.get("UserEvent") or "",
                 )
             )
+    for key, seq in seqs.items():
+        if key.startswith("action ") and len(seq) > 2 and seq[0][0] == "Response":
+            # Asterisk lists channels and bridges from hash containers: the order of the
+            # items is not defined, only the set (15, 19).
+            seqs[key] = [seq[0], *sorted(seq[1:-1]), seq[-1]]
     return dict(seqs)
 
 

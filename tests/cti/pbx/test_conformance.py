@@ -16,13 +16,7 @@ from pbx_replay import NOT_COMPARED, differences, replay, transcript_conversatio
 
 #: Transcripts whose replay still differs, with what differs (documented gaps, strict xfail).
 GAPS: dict[str, str] = {
-    "12-transfer-blind-redirect": "late AgentComplete lacks the caller snapshot",
-    "13-transfer-attended-atxfer": "consultation legs: linkedid and ringing details",
-    "14-transfer-attended-variants": "Atxfer variants (no right, cancel, no answer, *2 keys)",
-    "15-transfer-attended-manual": "manual attended transfer leftovers",
-    "16-hangup-causes": "Hangup of a ringing handset and of the bridged ;1",
-    "17-outbound-agent-first": "one outbound outcome differs",
-    "18-outbound-external-first": "Originate failure details",
+    "18-outbound-external-first": "congestion: HangupRequest before Newstate Busy on ;2",
     "19-listings": "listing details",
     "20-core-restart": "restart transcript needs the CLI step",
 }
