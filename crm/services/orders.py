@@ -1,0 +1,257 @@
+"""Orders: the price is computed here from the catalogue, never taken from the caller (C1.6)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from gettext import gettext as _
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm import validation
+from crm.errors import NotFound, RuleViolation, ValidationError
+from crm.models import ORDER_CHANNELS, Contract, Offer, Order, OrderLine, User
+from crm.services._common import ZERO, get_customer, local_date, require_aware
+from crm.views import OfferView, OrderLineView, OrderView
+
+MAX_QUANTITY = 10
+
+
+@dataclass(frozen=True)
+class PricingRules:
+    """The commercial rules of seed_data/company.yaml that are not catalogue prices.
+
+    `bundle_discount` is taken off each mobile plan of a box customer, for at most
+    `bundle_max_plans` plans (counting the plans they already have); the activation fee is
+    the catalogue offer `activation_fee_code`, billed once with a new box.
+    """
+
+    bundle_discount: Decimal = Decimal("5.00")
+    bundle_max_plans: int = 4
+    activation_fee_code: str = "FEE-ACTIVATION-BOX"
+
+
+@dataclass(frozen=True)
+class NewOrder:
+    """What the customer chose: subscriptions (box, mobile plans), options, equipment.
+
+    Codes are catalogue codes (BOX-PLUS, MOB-50, OPT-CINE, EQ-KALO-A5); equipment is a
+    tuple of (code, quantity).
+    """
+
+    customer_id: int
+    offers: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+    equipment: tuple[tuple[str, int], ...] = ()
+    channel: str = "telephone"
+    agent_id: int | None = None
+    note: str = ""
+
+
+def catalogue(session_factory: sessionmaker, *, kind: str | None = None) -> tuple[OfferView, ...]:
+    """The active offers, by kind then code (what the agent can sell, C1.6)."""
+    with session_factory.begin() as session:
+        query = select(Offer).where(Offer.active.is_(True)).order_by(Offer.kind, Offer.code)
+        if kind is not None:
+            query = query.where(Offer.kind == kind)
+        return tuple(
+            OfferView(
+                code=offer.code,
+                name=offer.name,
+                kind=offer.kind,
+                monthly_price=offer.monthly_price,
+                one_off_price=offer.one_off_price,
+                engagement_months=offer.engagement_months,
+                applies_to=offer.applies_to,
+            )
+            for offer in session.scalars(query)
+        )
+
+
+def create_order(
+    session_factory: sessionmaker,
+    order: NewOrder,
+    *,
+    now: datetime,
+    rules: PricingRules | None = None,
+) -> OrderView:
+    """Record a confirmed order, priced from the catalogue (C1.6 "vendre").
+
+    Monthly total: subscriptions and monthly options, minus the box + mobile bundle discount.
+    One-off total: equipment, one-off options and the activation fee of a new box.
+    """
+    require_aware(now, "now")
+    rules = rules or PricingRules()
+    check = validation.Checker()
+    channel = check(validation.choice, order.channel, ORDER_CHANNELS, field="canal")
+    note = check(validation.text_value, order.note, field="commentaire", required=False)
+    if not order.offers and not order.options and not order.equipment:
+        check.add("offres", _("La commande est vide : choisissez au moins une offre."))
+    for code, count in Counter(order.options).items():
+        if count > 1:
+            check.add("options", _("L'option {code} est choisie deux fois.").format(code=code))
+    for code, quantity in order.equipment:
+        if not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
+            check.add(
+                "equipements",
+                _("Quantité invalide pour {code} (1 à {max}).").format(code=code, max=MAX_QUANTITY),
+            )
+    check.raise_if_any()
+    with session_factory.begin() as session:
+        customer = get_customer(session, order.customer_id)
+        if order.agent_id is not None and session.get(User, order.agent_id) is None:
+            raise NotFound(
+                _("Conseiller introuvable (identifiant {id}).").format(id=order.agent_id)
+            )
+        wanted = {*order.offers, *order.options, *(code for code, _q in order.equipment)}
+        offers = {
+            offer.code: offer
+            for offer in session.scalars(
+                select(Offer).where(Offer.code.in_(wanted), Offer.active.is_(True))
+            )
+        }
+        _check_kinds(offers, order)
+        subscriptions = [offers[code] for code in order.offers]
+        boxes = [offer for offer in subscriptions if offer.kind == "box"]
+        mobiles = [offer for offer in subscriptions if offer.kind == "mobile"]
+        existing = _active_contract_kinds(session, customer.id)
+        if len(boxes) > 1 or (boxes and existing["box"]):
+            raise RuleViolation(
+                "one_box",
+                _("Un client ne peut avoir qu'une seule box : proposez un changement d'offre."),
+            )
+        has_box = bool(boxes) or existing["box"] > 0
+        for code in order.options:
+            target = offers[code].applies_to
+            if target == "box" and not has_box:
+                raise RuleViolation(
+                    "option_needs_box",
+                    _("L'option {name} demande une box Orbelia.").format(name=offers[code].name),
+                )
+            if target == "mobile" and not mobiles and not existing["mobile"]:
+                raise RuleViolation(
+                    "option_needs_mobile",
+                    _("L'option {name} demande un forfait mobile Orbelia.").format(
+                        name=offers[code].name
+                    ),
+                )
+        lines: list[OrderLine] = []
+        for offer in subscriptions:
+            lines.append(_line(offer, 1, "monthly"))
+        for code in order.options:
+            offer = offers[code]
+            mode = "monthly" if offer.monthly_price is not None else "one_off"
+            lines.append(_line(offer, 1, mode))
+        for code, quantity in order.equipment:
+            lines.append(_line(offers[code], quantity, "one_off"))
+        if boxes:
+            fee = session.scalar(select(Offer).where(Offer.code == rules.activation_fee_code))
+            if fee is None:
+                raise NotFound(
+                    _("Frais de mise en service absents du catalogue ({code}).").format(
+                        code=rules.activation_fee_code
+                    )
+                )
+            lines.append(_line(fee, 1, "one_off"))
+        discounted = 0
+        if has_box:
+            room = max(0, rules.bundle_max_plans - existing["mobile"])
+            discounted = min(room, len(mobiles))
+        discount = rules.bundle_discount * discounted
+        total_monthly = sum(
+            (line.unit_price * line.quantity for line in lines if line.billing == "monthly"), ZERO
+        )
+        total_one_off = sum(
+            (line.unit_price * line.quantity for line in lines if line.billing == "one_off"), ZERO
+        )
+        row = Order(
+            number=_next_order_number(session, now),
+            customer_id=customer.id,
+            created_at=now,
+            status="confirmed",
+            channel=channel,
+            agent_id=order.agent_id,
+            total_monthly=total_monthly - discount,
+            total_one_off=total_one_off,
+            note=note,
+            lines=lines,
+        )
+        session.add(row)
+        session.flush()
+        return OrderView(
+            id=row.id,
+            number=row.number,
+            customer_id=row.customer_id,
+            status=row.status,
+            channel=row.channel,
+            created_at=row.created_at,
+            lines=tuple(
+                OrderLineView(
+                    offer_code=line.offer.code,
+                    label=line.label,
+                    quantity=line.quantity,
+                    unit_price=line.unit_price,
+                    billing=line.billing,
+                    total=line.unit_price * line.quantity,
+                )
+                for line in lines
+            ),
+            total_monthly=row.total_monthly,
+            total_one_off=row.total_one_off,
+            discount_monthly=discount,
+        )
+
+
+def _check_kinds(offers: dict[str, Offer], order: NewOrder) -> None:
+    check = validation.Checker()
+    expected = (
+        ("offres", order.offers, ("box", "mobile")),
+        ("options", order.options, ("option",)),
+        ("equipements", tuple(code for code, _q in order.equipment), ("equipment",)),
+    )
+    for field, codes, kinds in expected:
+        for code in codes:
+            offer = offers.get(code)
+            if offer is None:
+                check.add(
+                    field, _("Code inconnu du catalogue : « {code} ».").format(code=str(code)[:32])
+                )
+            elif offer.kind not in kinds:
+                check.add(
+                    field,
+                    _("« {name} » ne se commande pas ici ({kind}).").format(
+                        name=offer.name, kind=offer.kind
+                    ),
+                )
+    check.raise_if_any()
+
+
+def _line(offer: Offer, quantity: int, billing: str) -> OrderLine:
+    price = offer.monthly_price if billing == "monthly" else offer.one_off_price
+    if price is None:
+        raise ValidationError.single(
+            "offres", _("« {name} » n'a pas de prix au catalogue.").format(name=offer.name)
+        )
+    return OrderLine(
+        offer=offer, label=offer.name, quantity=quantity, unit_price=price, billing=billing
+    )
+
+
+def _active_contract_kinds(session: Session, customer_id: int) -> Counter[str]:
+    rows = session.execute(
+        select(Offer.kind, func.count())
+        .join(Contract, Contract.offer_id == Offer.id)
+        .where(Contract.customer_id == customer_id, Contract.status != "terminated")
+        .group_by(Offer.kind)
+    ).all()
+    return Counter({kind: count for kind, count in rows})
+
+
+def _next_order_number(session: Session, now: datetime) -> str:
+    prefix = f"CM-{local_date(now).year}-"
+    highest = session.scalar(select(func.max(Order.number)).where(Order.number.like(prefix + "%")))
+    following = int(highest[len(prefix) :]) + 1 if highest else 1
+    return f"{prefix}{following:07d}"
