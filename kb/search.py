@@ -18,7 +18,7 @@ import datetime as dt
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from gettext import gettext as _
 from pathlib import Path
@@ -50,6 +50,8 @@ MAX_QUERY_CHARS = 300
 MAX_WORDS = 12
 MAX_LIMIT = 100
 SNIPPET_CHARS = 180
+# Below this many exact matches, partial matches complete the list.
+FEW_RESULTS = 3
 FIELD_BOOSTS = {"title": 3.0, "tags": 2.0, "body": 1.0}
 QUOTES = re.compile(r"[\"“”«»„]")
 
@@ -87,6 +89,8 @@ class Hit:
     score: float
     snippet: Snippet
     title_highlights: tuple[tuple[int, int], ...] = ()
+    #: True for an article listed after the exact matches that has only some of the words.
+    partial: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,8 @@ class SearchResults:
 
     exact (all words), approx (all words, typos tolerated), partial (some words),
     none (nothing), browse (empty query: every readable article), empty (nothing to search).
+    `total` counts the articles found that way; in exact mode, when they are fewer than
+    FEW_RESULTS, hits marked `partial` follow them and are not counted.
     """
 
     query: str
@@ -151,6 +157,11 @@ def parse_user_query(text: str) -> ParsedQuery:
 @lru_cache(maxsize=8192)
 def _terms(analyzer: str, word: str) -> tuple[str, ...]:
     return tuple(analyze(analyzer, word))
+
+
+def _stems(word: str) -> tuple[str, ...]:
+    """Index terms of a word in both languages (the vocabulary's notion of "same word")."""
+    return (*_terms(FRENCH, word), *_terms(ENGLISH, word))
 
 
 class KnowledgeBase:
@@ -283,7 +294,7 @@ class KnowledgeBase:
         """The vocabulary of the bases `codes` (cached per generation)."""
         lexicon = self._lexicons.get(codes)
         if lexicon is None:
-            lexicon = Lexicon(merge(index.vocabulary, codes))
+            lexicon = Lexicon(merge(index.vocabulary, codes), _stems)
             self._lexicons[codes] = lexicon
         return lexicon
 
@@ -458,7 +469,10 @@ class _Search:
         exact = [self.term_clause(t, fuzzy=False) for _w, t in word_terms]
         found = self.searcher.search(self.combine([*exact, *phrases], True), limit)
         if found.count:
-            return self.results(shown, found, "exact", None, None)
+            results = self.results(shown, found, "exact", None, None)
+            if found.count < FEW_RESULTS and len(exact) + len(phrases) > 1:
+                return self.completed(results, [*exact, *phrases], limit)
+            return results
 
         corrections = {}
         for word, _terms_of_word in word_terms:
@@ -497,6 +511,17 @@ class _Search:
                 return self.results(shown, found, "partial", suggestion, message)
         message = _("Aucun article trouvé pour « {query} ».").format(query=shown)
         return SearchResults(shown, (), 0, "none", suggestion, message)
+
+    def completed(
+        self, results: SearchResults, clauses: list[tantivy.Query], limit: int
+    ) -> SearchResults:
+        """Few articles have every word: list after them those having some of the words,
+        marked partial (colloquial queries carry words the right article lacks)."""
+        found = self.searcher.search(self.combine(clauses, False), limit + len(results.hits))
+        seen = {hit.id for hit in results.hits}
+        more = self.results(results.query, found, "partial", None, None).hits
+        extra = [replace(hit, partial=True) for hit in more if hit.id not in seen]
+        return replace(results, hits=results.hits + tuple(extra[: limit - len(results.hits)]))
 
     def browse(self, limit: int) -> SearchResults:
         query = tantivy.Query.boolean_query(self.filters)

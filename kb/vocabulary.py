@@ -9,7 +9,7 @@ within Damerau-Levenshtein distance 2 is found with a few dictionary look-ups.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from kb.analysis import fold, normalize, words
 
@@ -52,7 +52,13 @@ def distance(a: str, b: str, limit: int = 2) -> int:
 class Lexicon:
     """The vocabulary of a set of bases."""
 
-    def __init__(self, counts: Mapping[str, int]) -> None:
+    def __init__(
+        self, counts: Mapping[str, int], stems: Callable[[str], Iterable[str]] | None = None
+    ) -> None:
+        """`stems` gives the index terms of a word: a word typed in another inflection than
+        the articles use ("capte" beside "capter") is then known, not a typo."""
+        self._stems_of = stems
+        self._stems = {t for word in counts for t in stems(word)} if stems else set()
         folded: dict[str, Counter[str]] = defaultdict(Counter)
         for word, count in counts.items():
             folded[fold(word)][word] += count
@@ -73,8 +79,10 @@ class Lexicon:
                     self._by_delete[deleted].append(key)
 
     def knows(self, word: str) -> bool:
-        """Whether the word appears (accents aside) in the readable articles."""
-        return fold(word) in self._frequency
+        """Whether the word, or another form of it, appears in the readable articles."""
+        if fold(word) in self._frequency:
+            return True
+        return self._stems_of is not None and any(t in self._stems for t in self._stems_of(word))
 
     def accented(self, word: str) -> tuple[str, ...]:
         """The accented spellings of a word typed without accents ("echeancier")."""
@@ -90,7 +98,7 @@ class Lexicon:
     def correct(self, word: str) -> str | None:
         """The closest known word to an unknown one, or None."""
         key = fold(word)
-        if key in self._frequency or len(key) < MIN_CORRECTABLE or not key.isalpha():
+        if len(key) < MIN_CORRECTABLE or not key.isalpha() or self.knows(word):
             return None
         limit = 1 if len(key) < 7 else 2
         candidates: set[str] = set()

@@ -129,7 +129,9 @@ def format_results(results: SearchResults) -> list[str]:
             )
         else:
             lines.append(_("{total} article(s) trouvé(s).").format(total=results.total))
-    for hit in results.hits:
+    for index, hit in enumerate(results.hits):
+        if hit.partial and (index == 0 or not results.hits[index - 1].partial):
+            lines += ["", _("Autres articles contenant une partie des mots :")]
         lines.append("")
         lines.append(f"{hit.id}  {hit.title}  [{hit.base_title}]")
         lines.append(f"    {hit.snippet.render()}")
