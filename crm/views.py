@@ -379,6 +379,8 @@ class ObjectiveView:
     label: str
     description: str
     target: Decimal | None
+    #: "at_least" or "at_most" the target (None for a qualitative objective).
+    comparison: str | None
     unit: str | None
     period: str
     starts_on: date | None
