@@ -197,6 +197,9 @@ class Actions:
 
     def do_Command(self, m: Message) -> Reply:
         command = (m.get("Command") or "").strip()
+        words = command.split()
+        if words[:2] == ["queue", "show"]:
+            return ok(m.action_id, "Command output follows", *self._queue_show(words[2:]))
         if command == "core show version":
             return ok(
                 m.action_id,
@@ -212,6 +215,53 @@ class Actions:
                 f"(type 'core show help {command}' for other possible commands)",
             ),
         )
+
+    def _queue_show(self, names: list[str]) -> list[tuple[str, str]]:
+        """`queue show [name]`, as app_queue prints it (one Output header per line)."""
+        queues = self.pbx.queues
+        now = self.pbx.clock.monotonic()
+        epoch = self.pbx.epoch()
+        lines: list[str] = []
+        for state in queues.queues.values():
+            cfg = state.config
+            if names and cfg.name != names[0]:
+                continue
+            lines.append(
+                f"{cfg.name} has {len(state.callers)} calls (max unlimited) in "
+                f"'{cfg.strategy}' strategy ({state.holdtime}s holdtime, "
+                f"{state.talktime}s talktime), W:{cfg.weight}, C:{state.completed}, "
+                f"A:{state.abandoned}, SL:0.0%, SL2:0.0% within {cfg.servicelevel}s"
+            )
+            lines.append("   Members: " if state.members else "   No Members")
+            for mem in state.members.values():
+                flags = ["(ringinuse disabled)", "(dynamic)"]
+                if mem.paused:
+                    ago = epoch - mem.last_pause
+                    flags.append(f"(paused:{mem.reason} was {ago} secs ago)")
+                if mem.in_call:
+                    flags.append("(in call)")
+                flags.append("(In use)" if mem.status == 2 else "(Not in use)")
+                taken = (
+                    f"has taken {mem.calls_taken} calls"
+                    if mem.calls_taken
+                    else "has taken no calls yet"
+                )
+                login = f"(login was {epoch - mem.login_time} secs ago)"
+                lines.append(
+                    f"      {mem.name} ({mem.interface}) {' '.join(flags)} {taken} {login}"
+                )
+            lines.append("   Callers: " if state.callers else "   No Callers")
+            for position, caller in enumerate(state.callers, 1):
+                wait = int(now - caller.joined)
+                lines.append(
+                    f"      {position}. {caller.ch.name} "
+                    f"(wait: {wait // 60}:{wait % 60:02d}, prio: 0)"
+                )
+            lines.append("")
+        if not lines:
+            lines.append(f"No such queue: {names[0]}.")
+        lines.append("")
+        return [("Output", line) for line in lines]
 
     # ----------------------------------------------------------- queues
     def do_QueueAdd(self, m: Message) -> Reply:
@@ -340,9 +390,16 @@ class Actions:
         except re.error:
             return error(m.action_id, "Invalid regex")
         matched = [ch for ch in self.pbx.channels_listing() if regex.search(ch.name)]
-        for ch in matched:
-            if not ch.gone:
-                self.hangup_channel(ch, cause or 16)
+        # Asterisk flags every match at once: a member freed by one of them is not offered
+        # to a caller that is about to go too.
+        queues = self.pbx.queues
+        queues.frozen = True
+        try:
+            for ch in matched:
+                if not ch.gone:
+                    self.hangup_channel(ch, cause)
+        finally:
+            queues.frozen = False
         return listing(
             m.action_id,
             "Channels hung up will follow",
@@ -633,12 +690,7 @@ class Actions:
         )
 
     def do_DeviceStateList(self, m: Message) -> Reply:
-        devices: dict[str, str] = {}
-        for state in self.pbx.queues.queues.values():
-            name = state.config.name
-            devices[f"Queue:{name}"] = "RINGING" if state.callers else "NOT_INUSE"
-        for ch in self.pbx.channels.values():
-            devices[ch.device] = "INUSE"
+        devices = self.pbx.devices
         items = [("DeviceStateChange", [("Device", d), ("State", s)]) for d, s in devices.items()]
         return listing(
             m.action_id,

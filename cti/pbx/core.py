@@ -78,11 +78,14 @@ class Pbx:
         self.channels: dict[str, Channel] = {}
         self.bridges: dict[str, Bridge] = {}
         self.astdb: dict[tuple[str, str], str] = {}
+        #: Custom device states (Queue:…, park:…) as DeviceStateList reports them.
+        self.devices: dict[str, str] = {}
         self.started_at = clock.monotonic()
         self._local_seq = 0
         self._chan_seq = 0
         self._order: dict[str, int] = {}
         self._deferred: list[tuple[str, str, Pairs]] | None = None
+        self.shutting_down = False
         from cti.pbx.transfers import Transfers
 
         self.dialplan = Dialplan(self)
@@ -126,6 +129,9 @@ class Pbx:
         self.emit(name, "call", pairs)
 
     def device_state(self, device: str, state: str) -> None:
+        """DeviceStateChange; states of non-channel devices are kept for DeviceStateList."""
+        if not device.startswith("Local/"):
+            self.devices[device] = state
         self.emit("DeviceStateChange", "call", [("Device", device), ("State", state)])
 
     # ------------------------------------------------------------- identities
@@ -352,10 +358,13 @@ class Pbx:
 
     def busy(self, two: Channel, congestion: bool = False) -> None:
         """`Busy()` / `Congestion()` on a `;2`: the dialler gets BUSY / CONGESTION."""
-        two.state = BUSY
         two.own_cause = 34 if congestion else 17
-        self.chan_event("Newstate", two)
         one = two.peer
+        originated = one is not None and one.dial is not None and one.dial.caller is None
+        if not (congestion and originated):
+            # Seen: an originated Congestion() reports its state only as it hangs up (18).
+            two.state = BUSY
+            self.chan_event("Newstate", two)
         status = "CONGESTION" if congestion else "BUSY"
         attempt: DialAttempt | None = one.dial if one is not None else None
         if attempt is not None and not attempt.done:
@@ -400,6 +409,9 @@ class Pbx:
         if handler is not None:
             handler(ch)
         ch.moh = False
+        if ch.own_cause == 34 and ch.state != BUSY:
+            ch.state = BUSY
+            self.chan_event("Newstate", ch)
         if soft is not None:
             self.chan_event("SoftHangupRequest", ch, [("Cause", str(soft))])
         peer = ch.peer if ch.peer is not None and not ch.peer.gone else None
@@ -423,6 +435,8 @@ class Pbx:
             own = peer.own_cause if peer.own_cause is not None else (cause or 16)
             # A ;2 runs dialplan; a ;1 ends its dialplan (Hangup()) only in Queue() or Dial().
             runs = peer_request and (peer.half == 2 or peer.app in ("Queue", "Dial"))
+            if self.shutting_down:
+                own, runs = (0 if peer.half == 2 else own), False
             self.hangup(peer, own, soft=SOFT_EXPLICIT if runs else None)
         if bridge is not None:
             self.bridge_settle(bridge)
@@ -469,6 +483,8 @@ class Pbx:
             return
         if len(bridge.channels) > 1:
             return
+        if self.shutting_down and bridge.channels:
+            return  # each channel leaves as it hangs up (20)
         survivor = bridge.channels[0] if bridge.channels else None
         if survivor is not None:
             self.bridge_leave(survivor)
@@ -554,10 +570,28 @@ class Pbx:
         return self.clock.monotonic() - self.started_at
 
     def shutdown(self) -> None:
-        """Hang every channel up as `core restart now` does (SoftHangupRequest Cause 4)."""
-        for ch in list(self.channels_in_order()):
+        """Hang every channel up as `core restart now` does (20).
+
+        Every channel is flagged at once (SoftHangupRequest Cause 4), those running dialplan
+        end it (Cause 16), then each goes in turn, oldest first; bridges are not dissolved
+        around the survivors, each channel leaves as it hangs up.
+        """
+        self.shutting_down = True
+        self.queues.frozen = True
+        live = self.channels_in_order()
+        for ch in live:
+            self.chan_event("SoftHangupRequest", ch, [("Cause", "4")])
+        for ch in live:
+            if ch.in_pbx or ch.half == 2:
+                self.chan_event("SoftHangupRequest", ch, [("Cause", str(SOFT_EXPLICIT))])
+        for ch in live:
+            if not ch.gone and (ch.in_pbx or ch.half == 2):
+                self.hangup(ch, 16 if ch.bridge is not None else 0, soft=None)
+        for ch in self.channels_in_order():
             if not ch.gone:
-                self.hangup(ch, 16, soft=4)
+                self.hangup(ch, 16, soft=None)
+        for bridge in list(self.bridges.values()):
+            self.destroy_bridge(bridge)
         self.queues.clear()
 
 

@@ -72,7 +72,7 @@ class Dialplan:
         if context == "hold":
             return exten in ("moh", "wait")
         if context == "parkedcalls":
-            return self.pbx.parking.is_space(exten)
+            return self.pbx.parking.is_space(exten) or exten == self.config.parking.parkext
         return context == "park-dial"
 
     # ------------------------------------------------------------------ steps
@@ -267,6 +267,10 @@ class Dialplan:
         self._wait(ch, LONG, lambda: self._end(ch, 16))
 
     def _ctx_parkedcalls(self, ch: Channel, exten: str, priority: str) -> None:
+        if exten == self.config.parking.parkext:
+            self._at(ch, "parkedcalls", exten, 1, "Park")
+            self.pbx.parking.park_self(ch)
+            return
         self._at(ch, "parkedcalls", exten, 1, "ParkedCall")
         self.pbx.parking.retrieve(ch, exten)
 

@@ -73,6 +73,7 @@ class ParkingLot:
             pbx.bridge_leave(ch)
         pbx.bridge_enter(self.bridge, ch)
         pbx.emit("ParkedCall", "call", ch.snapshot("Parkee") + self._pairs(parked))
+        pbx.device_state(f"park:{space}@{self.config.context}", "INUSE")
         pbx.start_moh(ch)
         ch.after_bridge = previous
         on_hangup = ch.on_hangup
@@ -80,6 +81,7 @@ class ParkingLot:
         def gave_up(gone: Channel) -> None:
             if self.spaces.get(space) is parked:
                 del self.spaces[space]
+                pbx.device_state(f"park:{space}@{self.config.context}", "NOT_INUSE")
                 if parked.timer is not None:
                     parked.timer.cancel()
                 pbx.emit("ParkedCallGiveUp", "call", gone.snapshot("Parkee") + self._pairs(parked))
@@ -104,6 +106,16 @@ class ParkingLot:
         pbx.emit("ParkedCallTimeOut", "call", ch.snapshot("Parkee") + self._pairs(parked))
         ch.variables["PARKER"] = parked.parker
         pbx.dialplan.run(ch, "park-dial", parked.parker.replace("/", "_"))
+
+    def park_self(self, ch: Channel) -> None:
+        """Dialling the park extension (700): the caller parks itself (19)."""
+        pbx = self.pbx
+        pbx.answer(ch)
+        if ch.gone:
+            return
+        ch.after_bridge = lambda c: pbx.hangup(c, 16, soft=SOFT_EXPLICIT)
+        if self.park(ch, ch, None) is None:
+            pbx.hangup(ch, 16, soft=SOFT_EXPLICIT)
 
     def retrieve(self, retriever: Channel, space: str) -> None:
         """`ParkedCall(<space>)`: bridge the retriever with the parked call, or hang up."""

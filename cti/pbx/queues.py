@@ -112,6 +112,10 @@ class Queues:
         self._by_channel: dict[int, Caller] = {}
         #: Interfaces being rung or in a call (ringinuse = no, across queues).
         self._busy: set[str] = set()
+        #: While set, freed members are not offered to waiting callers (batch hangups).
+        self.frozen = False
+        for name in self.queues:
+            pbx.devices[f"Queue:{name}_avail"] = "INUSE"
 
     # ------------------------------------------------------------- members
     def add(
@@ -256,6 +260,8 @@ class Queues:
         ]
 
     def _ring_all_waiting(self) -> None:
+        if self.frozen:
+            return
         for state in self.queues.values():
             for caller in list(state.callers):
                 if caller.member is None and not caller.attempts and caller.retry is None:

@@ -215,11 +215,12 @@ class PbxServer:
             self._server.close()
             await self._server.wait_closed()
             self._server = None
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        # Closed sockets end the session tasks; a bounded wait, then cancel any straggler.
+        pending = list(self._tasks)
+        if pending:
+            _done, late = await asyncio.wait(pending, timeout=1.0)
+            for task in late:
+                task.cancel()
         self.sessions.clear()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

@@ -87,9 +87,20 @@ def transcript_conversations(
     return received, sent
 
 
+#: Transcripts where the operator restarts the server: at that time, `stop()` then a new
+#: server on the same port (20: `core restart now`).
+RESTARTS = {"20-core-restart": 2.806}
+
+
 async def replay(name: str, *, tail: float = 2.0) -> dict[str, Conversation]:
     """Run the client side of transcript `name` against a fresh built-in PBX."""
-    _, sent = transcript_conversations(name)
+    recorded, sent = transcript_conversations(name)
+    expected_bridges = [
+        m.get("BridgeUniqueid") or ""
+        for conv in recorded.values()
+        for m in conv.messages
+        if m.event == "BridgeCreate"
+    ]
     clock = VirtualClock()
     server = PbxServer(reference_config(), clock)
     host, port = await server.start("127.0.0.1", 0)
@@ -115,8 +126,16 @@ async def replay(name: str, *, tail: float = 2.0) -> dict[str, Conversation]:
         for _ in range(200):
             await asyncio.sleep(0)
 
+    restart_at = RESTARTS.get(name)
     try:
         for t, conn, data in sent:
+            if restart_at is not None and t > restart_at:
+                await clock.advance(restart_at - clock.monotonic())
+                await server.stop()
+                await settle()
+                server = PbxServer(reference_config(), clock)
+                await server.start(host, port)
+                restart_at = None
             if t > clock.monotonic():
                 await clock.advance(t - clock.monotonic())
             if conn not in writers:
@@ -129,6 +148,7 @@ async def replay(name: str, *, tail: float = 2.0) -> dict[str, Conversation]:
                 continue
             if b"AuthType: MD5" in data and b"Key: " in data:
                 data = _rekey(data, out[conn].messages, server)
+            data = _same_bridges(data, expected_bridges, out[conn].messages)
             writers[conn].write(data)
             await writers[conn].drain()
             await settle()
@@ -153,6 +173,16 @@ def _rekey(data: bytes, received: list[Message], server: PbxServer) -> bytes:
     assert challenge and account is not None
     key = hashlib.md5((challenge + account.secret).encode()).hexdigest().encode()
     return re.sub(rb"Key: [0-9a-f]+", b"Key: " + key, data)
+
+
+def _same_bridges(data: bytes, recorded: list[str], received: list[Message]) -> bytes:
+    """Actions naming a recorded bridge UUID name ours instead (same creation rank)."""
+    if b"BridgeUniqueid: " not in data:
+        return data
+    ours = [m.get("BridgeUniqueid") or "" for m in received if m.event == "BridgeCreate"]
+    for theirs, mine in zip(recorded, ours, strict=False):
+        data = data.replace(theirs.encode(), mine.encode())
+    return data
 
 
 class Canon:

@@ -16,9 +16,10 @@ from pbx_replay import NOT_COMPARED, differences, replay, transcript_conversatio
 
 #: Transcripts whose replay still differs, with what differs (documented gaps, strict xfail).
 GAPS: dict[str, str] = {
-    "18-outbound-external-first": "congestion: HangupRequest before Newstate Busy on ;2",
-    "19-listings": "listing details",
-    "20-core-restart": "restart transcript needs the CLI step",
+    # `Hangup Channel=/^Local/` flags every match at once and Asterisk's channel threads then
+    # race: which half of each Local pair goes first (and so HangupRequest, the cause 0/16 and
+    # AgentComplete's Reason) is not deterministic. Every listing of 19 matches.
+    "19-listings": "concurrent teardown of a Hangup by regex",
 }
 
 
@@ -55,3 +56,18 @@ def test_skipped_event_types_are_few_and_not_call_control() -> None:
     assert len(NOT_COMPARED) <= 4
     for used in ("Hangup", "BridgeEnter", "AgentCalled", "DialEnd", "OriginateResponse"):
         assert used not in NOT_COMPARED
+
+
+async def test_listings_match_up_to_the_regex_hangup() -> None:
+    """19 without its last step (see GAPS): every listing and the calls before it match."""
+    name = "19-listings"
+    expected, _ = transcript_conversations(name)
+    got = await replay(name)
+
+    def until_regex(messages: list) -> list:
+        cut = next(i for i, m in enumerate(messages) if m.action_id == "cti-029")
+        return messages[:cut]
+
+    want, have = until_regex(expected["cti"].messages), until_regex(got["cti"].messages)
+    assert sum(1 for m in want if m.get("EventList") == "Complete") >= 12
+    assert differences(want, have) == []
