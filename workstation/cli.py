@@ -19,6 +19,7 @@ from workstation.i18n import setup_language
 COMMANDS: dict[str, str] = {
     "journal": "workstation.commands.journal:journal_group",
     "kb": "workstation.commands.kb:kb",
+    "merge": "workstation.commands.merge:merge",
 }
 
 

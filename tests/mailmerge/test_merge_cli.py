@@ -1,0 +1,127 @@
+"""`acvd merge`: fields, one, batch, preview; errors are French and write nothing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx_builders import SAMPLE, word_style_template
+from test_engine import all_text
+
+from mailmerge import find_soffice
+from workstation.cli import main
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "seed_data" / "templates"
+
+
+def invoke(*args: str | Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["merge", *map(str, args)])
+    return result.exit_code, result.output
+
+
+def test_fields_lists_descriptions_and_unknown_fields(tmp_path: Path) -> None:
+    code, output = invoke("fields", TEMPLATES / "confirmation-echeancier.docx")
+    assert code == 0
+    assert "MontantEcheance" in output and "Montant de chaque échéance" in output
+    assert "facultatif : dans une condition SI" in output
+
+
+def test_fields_with_data_reports_missing_values(tmp_path: Path) -> None:
+    data = tmp_path / "client.json"
+    data.write_text(json.dumps({"Nom": "Durand"}), encoding="utf-8")
+    code, output = invoke("fields", word_style_template(tmp_path / "m.docx"), "--data", data)
+    assert code == 1
+    assert "Valeurs manquantes dans « client.json » : Prenom" in output
+
+
+def test_one_writes_a_letter_and_never_overwrites(tmp_path: Path) -> None:
+    data = tmp_path / "client.json"
+    data.write_text(json.dumps(SAMPLE), encoding="utf-8")
+    template = word_style_template(tmp_path / "relance.docx")
+    out = tmp_path / "lettres"
+    for _ in range(2):
+        code, output = invoke("one", template, "--data", data, "--out", out)
+        assert code == 0, output
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["relance-CL0004512-Durand-2.docx", "relance-CL0004512-Durand.docx"]
+    code, output = invoke("one", template, "--data", data, "--out", out, "--no-clobber")
+    assert code == 1 and "existe déjà" in output
+    assert len(list(out.iterdir())) == 2
+
+
+def test_one_preview_writes_nothing(tmp_path: Path) -> None:
+    data = tmp_path / "client.json"
+    data.write_text(json.dumps(SAMPLE), encoding="utf-8")
+    code, output = invoke("one", word_style_template(tmp_path / "m.docx"), "--data", data,
+                          "--preview")  # fmt: skip
+    assert code == 0
+    assert "Chère Madame," in output and "Lyon, le 12 mars 2027" in output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["client.json", "m.docx"]
+
+
+def test_one_refuses_a_bad_template_with_a_french_message(tmp_path: Path) -> None:
+    bad = tmp_path / "lettre.docx"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    data = tmp_path / "client.json"
+    data.write_text("{}", encoding="utf-8")
+    code, output = invoke("one", bad, "--data", data, "--out", tmp_path / "out")
+    assert code == 1 and "Word 97-2003" in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_batch_from_csv_to_a_single_document(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, output = invoke("batch", TEMPLATES / "relance-impaye-1.docx", "--data",
+                          TEMPLATES / "exemples" / "clients-relance.csv", "--out", out,
+                          "--single-file")  # fmt: skip
+    assert code == 0, output
+    assert "3 lettre(s)" in output
+    (path,) = out.iterdir()
+    assert "Hélène LEFÈVRE" in all_text(path)
+
+
+def test_batch_with_missing_values_writes_nothing(tmp_path: Path) -> None:
+    data = tmp_path / "liste.json"
+    data.write_text(json.dumps([SAMPLE, {**SAMPLE, "Ville": ""}]), encoding="utf-8")
+    out = tmp_path / "out"
+    code, output = invoke("batch", word_style_template(tmp_path / "m.docx"), "--data", data,
+                          "--out", out)  # fmt: skip
+    assert code == 1
+    assert "Enregistrement n° 2" in output and "Ville" in output
+    assert list(out.iterdir()) == []
+
+
+def test_mailmerge_imports_no_application_package() -> None:
+    code = (
+        "import sys, mailmerge, mailmerge.pdf, mailmerge.preview;"
+        "bad = [m for m in ('textual', 'workstation', 'crm', 'kb', 'cti') if m in sys.modules];"
+        "print(bad); sys.exit(bool(bad))"
+    )
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stdout
+
+
+@pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) n'est pas installé")
+def test_pdf_through_libreoffice(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    data = TEMPLATES / "exemples" / "mise-en-demeure.json"
+    code, output = invoke(
+        "one", TEMPLATES / "mise-en-demeure.docx", "--data", data, "--out", out, "--pdf"
+    )
+    assert code == 0, output
+    pdf = next(out.glob("*.pdf"))
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert sorted(p.suffix for p in out.iterdir()) == [".docx", ".pdf"]
+
+
+def test_pdf_without_libreoffice_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    from mailmerge import OutputError, convert_to_pdf
+
+    with pytest.raises(OutputError, match="LibreOffice est introuvable"):
+        convert_to_pdf(tmp_path / "l.docx", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
