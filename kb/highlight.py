@@ -2,57 +2,64 @@
 
 tantivy's SnippetGenerator re-analyses (stems) the whole article for every hit, which cost
 most of a search's time. Here a regular expression built from the query's stems finds the few
-candidate words (accent-insensitive prefix match), and only those are analysed to confirm
-them; the fragment is the window holding the most distinct matched terms.
+candidate words (prefix match in the text with accents folded), and only those are analysed
+to confirm them; the fragment is the window holding the most distinct matched terms.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
+from functools import lru_cache
 
-# Letters and the accented forms they fold from (the index terms are folded).
+# Letters and the accented forms they fold from (index terms are folded). y is an i for the
+# stemmers ("impayé" -> "impai", "happy" -> "happi"); the analyzer confirms every candidate.
 _VARIANTS = {
-    "a": "aàâäá",
-    "e": "eéèêë",
-    "i": "iîïíyÿ",  # y: stemmers turn a final y into i ("impayé" -> "impai")
-    "o": "oôöó",
-    "u": "uùûüú",
-    "c": "cç",
-    "n": "nñ",
+    "a": "[aàâäá]",
+    "e": "[eéèêë]",
+    "i": "[iîïíyÿ]",
+    "o": "(?:[oôöó]|œ)",
+    "u": "[uùûüú]",
+    "c": "[cç]",
+    "n": "[nñ]",
 }
 MAX_SPANS = 200
 CONTEXT_CHARS = 30
 
 
-def candidate_pattern(terms: Collection[str]) -> re.Pattern[str] | None:
-    """A regex matching the words that may analyse to one of `terms` (stems)."""
-    if not terms:
-        return None
-    parts = []
-    for term in sorted(terms, key=len, reverse=True):
-        pattern = "".join(f"[{_VARIANTS[c]}]" if c in _VARIANTS else re.escape(c) for c in term)
-        parts.append(pattern.replace("[oôöó][eéèêë]", "(?:[oôöó][eéèêë]|œ)"))
-    return re.compile(r"(?<![^\W_])(?:" + "|".join(parts) + r")[^\W_]*", re.IGNORECASE)
+@lru_cache(maxsize=4096)
+def candidate_pattern(term: str, ignore_case: bool = False) -> re.Pattern[str]:
+    """A regex matching the words that may analyse to `term`: accent-insensitive prefix.
+
+    One pattern per term (cached): terms recur across queries far more than term sets. It
+    starts with the term's letters so that the regex engine can skip ahead quickly.
+    """
+    letters = "".join(_VARIANTS.get(c, re.escape(c)) for c in term)
+    return re.compile(letters + r"[^\W_]*", re.IGNORECASE if ignore_case else 0)
 
 
 def matched_spans(
     text: str,
-    pattern: re.Pattern[str] | None,
+    terms: Collection[str],
     analyse: Callable[[str], tuple[str, ...]],
-    wanted: Collection[str],
 ) -> list[tuple[int, int, str]]:
-    """(start, end, term) of each word of `text` whose index term is in `wanted`."""
+    """(start, end, term) of each word of `text` whose index term is in `terms`, in order."""
+    lowered = text.lower()
+    exact_case = len(lowered) == len(text)  # lower() may change the length (rare letters)
+    haystack = lowered if exact_case else text
     spans: list[tuple[int, int, str]] = []
-    if pattern is None:
-        return spans
-    for match in pattern.finditer(text):
-        terms = analyse(match.group(0).lower())
-        if terms and terms[0] in wanted:
-            spans.append((match.start(), match.end(), terms[0]))
-            if len(spans) >= MAX_SPANS:
-                break
-    return spans
+    for term in terms:
+        for match in candidate_pattern(term, not exact_case).finditer(haystack):
+            start = match.start()
+            if start and (haystack[start - 1].isalnum()):
+                continue  # inside a word, not at its start
+            found = analyse(match.group(0).lower())
+            if found and found[0] in terms:
+                spans.append((start, match.end(), found[0]))
+                if len(spans) >= MAX_SPANS:
+                    break
+    # A word matched by two prefixes ("abon", "abonn") is listed once.
+    return sorted(set(spans))
 
 
 def best_fragment(

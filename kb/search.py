@@ -41,7 +41,7 @@ from kb.analysis import (
 )
 from kb.articles import Article, Base
 from kb.errors import IndexCorrupt, NotFound, UnknownBase
-from kb.highlight import best_fragment, candidate_pattern, matched_spans
+from kb.highlight import best_fragment, matched_spans
 from kb.index import LANG_SUFFIX, OpenIndex, ensure_index, open_current, pointer_state
 from kb.vocabulary import Lexicon, merge
 
@@ -539,9 +539,6 @@ class _Search:
         suggestion: str | None,
         message: str | None,
     ) -> SearchResults:
-        patterns = {
-            language: candidate_pattern(terms) for language, terms in self.highlight.items()
-        }
         hits = []
         for score, address in found.hits:
             stored = self.searcher.doc(address).to_dict()
@@ -554,13 +551,13 @@ class _Search:
 
             wanted = self.highlight[language]
             body = stored.get(f"body{suffix}", [""])[0]
-            spans = matched_spans(body, patterns[language], analyse, wanted)
+            spans = matched_spans(body, wanted, analyse)
             if spans:
                 snippet = Snippet(*best_fragment(body, spans, SNIPPET_CHARS))
             else:
                 snippet = Snippet(_leading(body, SNIPPET_CHARS))
             title = stored[f"title{suffix}"][0]
-            title_spans = matched_spans(title, patterns[language], analyse, wanted)
+            title_spans = matched_spans(title, wanted, analyse)
             hits.append(
                 Hit(
                     id=stored["id"][0],
