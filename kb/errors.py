@@ -25,6 +25,10 @@ class IndexCorrupt(KbError):
     """The index on disk cannot be used; it is rebuilt from the content."""
 
 
+class IndexWriteError(KbError):
+    """The index folder cannot be written (permissions, full disk)."""
+
+
 class NotFound(KbError):
     """No article with this id that the reader may open (restricted ones look missing)."""
 

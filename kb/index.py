@@ -30,7 +30,7 @@ import tantivy
 
 from kb.analysis import ANALYZER_BY_LANGUAGE, TAG, normalize, register_analyzers, words
 from kb.articles import Article, Base, Content, content_digest, load_content
-from kb.errors import ContentError, IndexCorrupt
+from kb.errors import ContentError, IndexCorrupt, IndexWriteError
 
 # Bump when the schema or the analysis changes: older indexes are then rebuilt.
 INDEX_FORMAT = f"kb-3/tantivy-{tantivy.__version__}"
@@ -125,7 +125,19 @@ def build_index(content_dir: Path, index_dir: Path) -> IndexInfo:
 def write_index(
     content: Content, index_dir: Path, *, heap_bytes: int = 64_000_000, threads: int = 1
 ) -> IndexInfo:
-    """Index `content` into a new generation and make it current; nothing changes on error."""
+    """Index `content` into a new generation and make it current; nothing changes on error
+    (IndexWriteError when the folder cannot be written)."""
+    try:
+        return _write_index(content, Path(index_dir), heap_bytes, threads)
+    except (OSError, ValueError) as error:
+        raise IndexWriteError(
+            _("Impossible d'écrire l'index dans {path} : {error}").format(
+                path=index_dir, error=error
+            )
+        ) from error
+
+
+def _write_index(content: Content, index_dir: Path, heap_bytes: int, threads: int) -> IndexInfo:
     started = time.perf_counter()
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -301,12 +313,12 @@ def ensure_index(content_dir: Path, index_dir: Path) -> Opened:
         )
     try:
         build_index(content_dir, index_dir)
-    except ContentError as error:
+    except (ContentError, IndexWriteError) as error:
         if current is None:
             raise
         notices[-1] = _(
-            "Les articles ont changé mais contiennent des erreurs : l'index précédent reste "
-            "utilisé.\n{details}"
+            "Les articles ont changé mais l'index ne peut pas être reconstruit : l'index "
+            "précédent reste utilisé.\n{details}"
         ).format(details=error)
         return Opened(current, tuple(notices), rebuilt=False)
     rebuilt = open_current(index_dir)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.errors import ContentError
+from kb.errors import ContentError, IndexWriteError
 from kb.index import META, POINTER, build_index, open_current
 from kb.search import KnowledgeBase
 
@@ -83,6 +83,7 @@ def test_invalid_new_content_keeps_previous_index(content: Path, tmp_path: Path)
     reopened = KnowledgeBase.open(content, index_dir)
     assert current_generation(index_dir) == generation
     assert "l'index précédent reste utilisé" in reopened.notices[0]
+    assert "Contenu des bases de connaissances invalide (1 problème(s))" in reopened.notices[0]
     assert "offres/off-050.md, champ « language »" in reopened.notices[0]
     assert reopened.search("box", role="student").total == 3
     # No half-built generation is left behind.
@@ -139,3 +140,10 @@ def test_another_process_rebuilds_while_we_read(content: Path, tmp_path: Path) -
         searches += 1
     assert builder.wait() == 0
     assert reader.search("voyant rouge", role="student").hits[0].id == "ASS-001"
+
+
+def test_unwritable_index_folder_is_a_clear_error(content: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "fichier"
+    blocker.write_text("pas un dossier")
+    with pytest.raises(IndexWriteError, match="Impossible d'écrire l'index dans"):
+        KnowledgeBase.open(content, blocker / "index")
