@@ -78,6 +78,9 @@ class Channel:
     answered_at: float | None = None
     variables: dict[str, str] = field(default_factory=dict)
     gone: bool = False
+    #: Creation rank of this channel, and of the channel its Linkedid names (oldest wins).
+    seq: int = 0
+    linked_seq: int = 0
 
     @property
     def state_desc(self) -> str:

@@ -83,7 +83,6 @@ class Pbx:
         self.started_at = clock.monotonic()
         self._local_seq = 0
         self._chan_seq = 0
-        self._order: dict[str, int] = {}
         self._deferred: list[tuple[str, str, Pairs]] | None = None
         self.shutting_down = False
         from cti.pbx.transfers import Transfers
@@ -138,13 +137,11 @@ class Pbx:
     def epoch(self) -> int:
         return int(self.clock.now().timestamp())
 
-    def new_uniqueid(self, wanted: str | None = None) -> str:
-        """`<epoch>.<seq>`; a client-chosen id (Originate ChannelId) still uses a sequence."""
+    def new_uniqueid(self, wanted: str | None = None) -> tuple[str, int]:
+        """(`<epoch>.<seq>`, seq); a client-chosen id (Originate ChannelId) uses a seq too."""
         seq = self._chan_seq
         self._chan_seq += 1
-        uid = wanted or f"{self.epoch()}.{seq}"
-        self._order[uid] = seq
-        return uid
+        return wanted or f"{self.epoch()}.{seq}", seq
 
     def find(self, name_or_uid: str) -> Channel | None:
         """A live channel by name or Uniqueid (actions accept both)."""
@@ -162,23 +159,28 @@ class Pbx:
         exten: str,
         context: str,
         *,
-        linkedid: str | None = None,
+        link: tuple[str, int] | None = None,
         uid1: str | None = None,
         uid2: str | None = None,
     ) -> tuple[Channel, Channel]:
-        """Create `Local/<exten>@<context>-N;1/;2` and raise their Newchannel events."""
+        """Create `Local/<exten>@<context>-N;1/;2` and raise their Newchannel events.
+
+        `link`: the (Linkedid, its creation rank) of the call the pair joins, if any.
+        """
         seq = self._local_seq
         self._local_seq += 1
-        u1 = self.new_uniqueid(uid1)
-        u2 = self.new_uniqueid(uid2)
-        linked = linkedid or u1
+        u1, seq1 = self.new_uniqueid(uid1)
+        u2, seq2 = self.new_uniqueid(uid2)
+        linked, linked_seq = link or (u1, seq1)
         now = self.clock.monotonic()
         device = f"Local/{exten}@{context}"
         one = Channel(local_name(exten, context, seq, 1), u1, linked, context, exten, half=1)
         two = Channel(local_name(exten, context, seq, 2), u2, linked, context, exten, half=2)
         two.state = RING
         two.in_pbx = True
+        one.seq, two.seq = seq1, seq2
         for ch in (one, two):
+            ch.linked_seq = linked_seq
             ch.device = device
             ch.created = now
             self.channels[ch.name] = ch
@@ -232,7 +234,7 @@ class Pbx:
         callerid: tuple[str, str] | None = None,
         variables: dict[str, str] | None = None,
         dialstring: str | None = None,
-        linkedid: str | None = None,
+        linkedid: tuple[str, int] | None = None,
         begin: bool = True,
     ) -> DialAttempt | None:
         """Dial `Local/<exten>@<context>[/opts]` from `caller` (or for Originate, caller None).
@@ -244,8 +246,8 @@ class Pbx:
         if parsed is None:
             return None
         exten, context, _options = parsed
-        linked = caller.linkedid if caller is not None else linkedid
-        one, two = self.new_local_pair(exten, context, linkedid=linked, uid1=uid1, uid2=uid2)
+        link = (caller.linkedid, caller.linked_seq) if caller is not None else linkedid
+        one, two = self.new_local_pair(exten, context, link=link, uid1=uid1, uid2=uid2)
         if variables:
             one.variables.update(variables)
             two.variables.update(variables)
@@ -461,13 +463,10 @@ class Pbx:
         bridge.channels.append(ch)
         ch.bridge = bridge
         if bridge.type == "basic" and len(bridge.channels) > 1:
-            oldest = min((c.linkedid for c in bridge.channels), key=self._age)
+            oldest = min(bridge.channels, key=lambda c: c.linked_seq)
             for member in bridge.channels:
-                member.linkedid = oldest
+                member.linkedid, member.linked_seq = oldest.linkedid, oldest.linked_seq
         self.emit("BridgeEnter", "call", bridge.snapshot() + ch.snapshot())
-
-    def _age(self, uid: str) -> int:
-        return self._order.get(uid, 1 << 60)
 
     def bridge_leave(self, ch: Channel) -> None:
         bridge = ch.bridge
@@ -557,13 +556,13 @@ class Pbx:
     # ---------------------------------------------------------------- helpers
     def channels_in_order(self) -> list[Channel]:
         """Live channels, oldest first (by creation sequence)."""
-        return sorted(self.channels.values(), key=lambda c: self._age(c.uniqueid))
+        return sorted(self.channels.values(), key=lambda c: c.seq)
 
     def channels_listing(self) -> list[Channel]:
         """Live channels as CoreShowChannels lists them: pairs oldest first, `;2` before `;1`."""
         return sorted(
             self.channels.values(),
-            key=lambda c: (self._age(c.uniqueid) - (c.half - 1), 0 if c.half == 2 else 1),
+            key=lambda c: (c.seq - (c.half - 1), 0 if c.half == 2 else 1),
         )
 
     def uptime(self) -> float:

@@ -108,7 +108,7 @@ class Transfers:
                 on_fail=lambda a, status: self._abort(consult),
                 on_ringing=None,
                 dialstring=f"{exten}@{context}",
-                linkedid=transferer.linkedid,
+                linkedid=(transferer.linkedid, transferer.linked_seq),
                 begin=False,
                 before_begin=lambda one: pbx.bridge_enter(consult.bridge, one),  # type: ignore[arg-type]
             )
