@@ -45,19 +45,19 @@ DOM_PREFIXES: dict[str, str] = {
     "0269": "YT",
     "0639": "YT",
 }
-_DOM_REGIONS = ("GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF")
+_COUNTRY_CODES = {"FR": 33, "GP": 590, "MQ": 596, "GF": 594, "RE": 262, "YT": 262}
 _NATIONAL_FR = re.compile(r"0[1-9]\d{8}", re.ASCII)
 
 
 @cache
-def _french_number_pattern() -> re.Pattern[str]:
-    """Every valid French national significant number, from phonenumbers' own metadata.
+def _valid_national_pattern(region: str) -> re.Pattern[str]:
+    """Every valid national significant number of `region`, from phonenumbers' metadata.
 
     The screen pop normalises a number on every incoming call; matching one regex is ten
-    times faster than `phonenumbers.is_valid_number` and gives the same answer for +33
-    numbers (a test checks it on every prefix).
+    times faster than `phonenumbers.is_valid_number` and gives the same answer (tests check
+    it on every prefix).
     """
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region("FR")
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
     descs = (
         metadata.fixed_line,
         metadata.mobile,
@@ -99,22 +99,23 @@ def phone(text: str, *, field: str = "telephone") -> str:
         compact = "+33" + compact[4:]
     if len(compact) > 20:
         raise _phone_error(field, text)
-    # Fast path for the common case: a metropolitan number, national or +33.
-    if compact.startswith("+33") and compact[3:].isdigit() and len(compact) == 12:
-        if _french_number_pattern().fullmatch(compact[3:]):
+    # Fast paths for the common cases: +33 numbers, and national numbers whose region the
+    # prefix tells (metropolitan or overseas); anything else goes through phonenumbers.
+    if compact.startswith("+33") and len(compact) == 12:
+        if _valid_national_pattern("FR").fullmatch(compact[3:]):
             return compact
         raise _phone_error(field, text)
-    if (
-        _NATIONAL_FR.fullmatch(compact)
-        and compact[:4] not in DOM_PREFIXES
-        and _french_number_pattern().fullmatch(compact[1:])
-    ):
-        return "+33" + compact[1:]
+    if _NATIONAL_FR.fullmatch(compact):
+        region = DOM_PREFIXES.get(compact[:4], "FR")
+        if _valid_national_pattern(region).fullmatch(compact[1:]):
+            return f"+{_COUNTRY_CODES[region]}{compact[1:]}"
     if compact.startswith("+"):
         regions: tuple[str | None, ...] = (None,)
     elif compact.startswith("0"):
-        first = DOM_PREFIXES.get(compact[:4])
-        regions = ((first,) if first else ()) + ("FR", *_DOM_REGIONS)
+        # An overseas prefix is read in its region first; some of those ranges are
+        # metropolitan in the numbering plan (0263 38…), so FR comes next.
+        region = DOM_PREFIXES.get(compact[:4])
+        regions = (region, "FR") if region else ("FR",)
     else:
         raise _phone_error(field, text)
     for region in regions:

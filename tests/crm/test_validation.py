@@ -57,7 +57,7 @@ def test_fast_french_check_agrees_with_phonenumbers(national: int) -> None:
     expected = phonenumbers.is_valid_number(
         phonenumbers.PhoneNumber(country_code=33, national_number=national)
     )
-    assert bool(validation._french_number_pattern().fullmatch(str(national))) == expected
+    assert bool(validation._valid_national_pattern("FR").fullmatch(str(national))) == expected
 
 
 def test_fast_french_check_agrees_on_every_prefix() -> None:
@@ -67,7 +67,26 @@ def test_fast_french_check_agrees_on_every_prefix() -> None:
             expected = phonenumbers.is_valid_number(
                 phonenumbers.PhoneNumber(country_code=33, national_number=number)
             )
-            assert bool(validation._french_number_pattern().fullmatch(str(number))) == expected
+            assert bool(validation._valid_national_pattern("FR").fullmatch(str(number))) == expected
+
+
+@pytest.mark.parametrize("prefix", sorted(validation.DOM_PREFIXES))
+def test_fast_overseas_path_agrees_with_phonenumbers(prefix: str) -> None:
+    region = validation.DOM_PREFIXES[prefix]
+    for middle in range(100):
+        national = f"{prefix}{middle:02d}1234"
+        try:
+            ours: str | None = validation.phone(national)
+        except ValidationError:
+            ours = None
+        # The overseas reading wins; a range the plan gives to metropolitan France is +33.
+        expected = None
+        for reading in (region, "FR"):
+            parsed = phonenumbers.parse(national, reading)
+            if phonenumbers.is_valid_number(parsed):
+                expected = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+                break
+        assert ours == expected, national
 
 
 def test_phone_display_is_french() -> None:
