@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import io
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -486,9 +487,24 @@ class Template:
             parts[name] = compiled.render(values).encode("utf-8")
         return parts
 
+    @functools.cached_property
+    def _static_zip(self) -> bytes:
+        """The parts no record changes, compressed once for every letter."""
+        buffer = io.BytesIO()
+        write_zip(buffer, {n: d for n, d in self.parts.items() if n not in self.compiled})
+        return buffer.getvalue()
+
     def write(self, record: Mapping[str, object], target: BinaryIO, number: int = 1) -> None:
-        """Write one merged letter as a .docx to an open binary file."""
-        write_zip(target, self.render(record, number))
+        """Write one merged letter as a .docx to an open binary file.
+
+        The static parts are copied already compressed; only the merged parts are compressed.
+        """
+        values = self.values(record, number)
+        buffer = io.BytesIO(self._static_zip)
+        with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+            for name, compiled in self.compiled.items():
+                archive.writestr(name, compiled.render(values).encode("utf-8"))
+        target.write(buffer.getbuffer())
 
 
 def write_zip(target: BinaryIO, parts: Mapping[str, bytes]) -> None:
