@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "journal": "workstation.commands.journal:journal_group",
     "kb": "workstation.commands.kb:kb",
     "merge": "workstation.commands.merge:merge",
+    "pbx": "workstation.commands.pbx:pbx",
 }
 
 
