@@ -154,8 +154,10 @@ class Message:
         return self.get("ActionID")
 
 
-def _check(text: str, what: str, key: str) -> None:
+def _check(text: str, is_value: bool, key: str) -> None:
     if "\r" in text or "\n" in text:
+        # Translated only when raising: gettext costs more than the encoding itself.
+        what = _("la valeur") if is_value else _("le nom")
         raise InvalidHeader(
             _("Retour à la ligne interdit dans {what} de l'en-tête AMI « {key} ».").format(
                 what=what, key=key.replace("\r", "\\r").replace("\n", "\\n")
@@ -179,8 +181,8 @@ def encode_message(pairs: Message | Iterable[tuple[str, str]]) -> bytes:
             )
         if not key or ":" in key:
             raise InvalidHeader(_("Nom d'en-tête AMI invalide : « {key} ».").format(key=key))
-        _check(key, _("le nom"), key)
-        _check(value, _("la valeur"), key)
+        _check(key, False, key)
+        _check(value, True, key)
         parts.append(f"{key}: {value}\r\n")
     parts.append("\r\n")
     return "".join(parts).encode("utf-8")
