@@ -97,6 +97,7 @@ class _Open:
     instr_rpr: etree._Element | None = None
     result_rpr: etree._Element | None = None
     has_result_text: bool = False
+    result_text: list[str] = field(default_factory=list)
     end: etree._Element | None = None
     node: f.Node | None = None
 
@@ -218,7 +219,7 @@ class Template:
                     elif kind == "end" and stack:
                         done = stack.pop()
                         done.end = run
-                        done.node = f.parse_instruction(done.items)
+                        done.node = f.parse_field(done.items, "".join(done.result_text))
                         if not stack:
                             found.append(done)
                         elif not stack[-1].in_result:
@@ -229,6 +230,7 @@ class Template:
                         stack[-1].instr_rpr = run.find(W_RPR)
                 elif tag == W_T and len(stack) == 1 and stack[0].in_result:
                     self._first_result(stack[0], run)
+                    stack[0].result_text.append(child.text or "")
             top = top or (stack[0] if stack else None) or (found[-1] if found else None)
             if top is not None and (top.end is None or top.end is run):
                 top.runs.append(run)
@@ -314,7 +316,8 @@ class Template:
         count = 0
         for simple in list(root.iter(W_FLDSIMPLE)):
             code = simple.get(W_INSTR, "")
-            node = f.parse_instruction([code])
+            cached = "".join(t.text or "" for t in simple.iter(W_T))
+            node = f.parse_field([code], cached)
             if not self._mergeable(node, code.strip()):
                 continue
             if not isinstance(node, f.Removed):

@@ -63,7 +63,15 @@ class Other:
     keyword: str
 
 
-Node = MergeField | IfField | RecordNumber | Removed | Other
+@dataclass(frozen=True)
+class Cached:
+    """A field kept as the text it last showed: an IF that LibreOffice saved without its
+    condition (`IF "" ""`) and with no merge field left to evaluate."""
+
+    text: str
+
+
+Node = MergeField | IfField | RecordNumber | Removed | Other | Cached
 Item = str | Node  # an instruction is a sequence of text pieces and nested fields
 
 _MERGE_KEYWORDS = {"MERGEFIELD"}
@@ -199,6 +207,20 @@ def _split_operators(tokens: list[_Token]) -> list[_Token]:
     return result
 
 
+def parse_field(items: Sequence[Item], cached: str) -> Node:
+    """Like `parse_instruction`, but an IF without a usable condition and without any merge
+    field (LibreOffice writes `IF "" ""` for conditions it cannot keep) becomes its cached
+    text instead of an error: the template still merges and shows what its author saw."""
+    try:
+        return parse_instruction(items)
+    except TemplateError:
+        tokens = tokenize(items)
+        keyword = (tokens[0].text() or "").upper() if tokens else ""
+        if keyword == "IF" and all(isinstance(item, str) for item in items):
+            return Cached(cached)
+        raise
+
+
 def parse_instruction(items: Sequence[Item]) -> Node:
     """The field an instruction describes; raises TemplateError in French when malformed."""
     tokens = tokenize(items)
@@ -290,6 +312,8 @@ def evaluate(node: Node | Expr | str, lookup: Lookup, record_number: int = 1) ->
         return evaluate(chosen, lookup, record_number)
     if isinstance(node, RecordNumber):
         return str(record_number)
+    if isinstance(node, Cached):
+        return node.text
     return ""
 
 

@@ -256,3 +256,10 @@ def test_unclosed_field_is_a_clear_error(tmp_path: Path) -> None:
     body = '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r></w:p>'
     with pytest.raises(TemplateError, match="pas refermé"):
         Template.open(build_docx(tmp_path / "m.docx", body))
+
+
+def test_if_without_condition_as_libreoffice_saves_it_keeps_its_text(tmp_path: Path) -> None:
+    body = paragraph(field([' IF  "" ""'], result="Madame"), run(","), field([" MERGEFIELD Nom "]))
+    out = merge_one(build_docx(tmp_path / "m.docx", body), SAMPLE, tmp_path / "l.docx")
+    assert "Madame,Durand" in all_text(out)
+    assert "instrText" not in parts_xml(out)

@@ -125,3 +125,36 @@ def test_pdf_without_libreoffice_says_so(tmp_path: Path, monkeypatch: pytest.Mon
     with pytest.raises(OutputError, match="LibreOffice est introuvable"):
         convert_to_pdf(tmp_path / "l.docx", tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) n'est pas installé")
+def test_template_saved_by_libreoffice_merges_and_reopens(tmp_path: Path) -> None:
+    """A Word-style template opened and saved again by LibreOffice, merged, then reopened."""
+    from docx_builders import libreoffice_template
+
+    from mailmerge import convert_to_pdf, read_one
+    from mailmerge.pdf import find_soffice as soffice
+
+    saved = tmp_path / "saved"
+    for name, build in (("word.docx", word_style_template), ("lo.docx", libreoffice_template)):
+        source = build(tmp_path / name)
+        subprocess.run(
+            [soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+             "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(saved), str(source)],
+            capture_output=True, timeout=120, check=True,
+        )  # fmt: skip
+    data = tmp_path / "client.json"
+    data.write_text(json.dumps({**SAMPLE, "MontantDu": 1234.5}), encoding="utf-8")
+    record = read_one(data)
+    for name in ("word.docx", "lo.docx"):
+        out = tmp_path / "out" / name
+        out.parent.mkdir(exist_ok=True)
+        from mailmerge import merge_one
+
+        merged = merge_one(saved / name, record, out)
+        text = all_text(merged)
+        assert "Durand" in text or "DURAND" in text
+        assert "«" not in text and "<Nom>" not in text and "MERGEFIELD" not in text
+        pdf = convert_to_pdf(merged, tmp_path / "pdf")
+        assert pdf.read_bytes().startswith(b"%PDF")
+    assert "1\u00a0234,50" in all_text(tmp_path / "out" / "word.docx")

@@ -110,5 +110,6 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_malformed_if_field(tmp_path: Path) -> None:
-    path = build_docx(tmp_path / "si.docx", paragraph(field([' IF "Mme" '])))
+    nested = field([" MERGEFIELD Civilite "])
+    path = build_docx(tmp_path / "si.docx", paragraph(field([" IF ", nested, ' "Mme" '])))
     refused(path, tmp_path, "une condition SI s'écrit")
