@@ -23,7 +23,8 @@ from cti.pbx.permissions import ALL, event_mask, may_run
 
 #: Asterisk answers a wrong secret after this delay, then closes the socket.
 LOGIN_FAILURE_DELAY = 1.0
-#: Restart: Shutdown arrives about 1.1 s after the channels are torn down (20).
+#: Seconds a connection may stay without logging in (manager.conf authtimeout default).
+AUTH_TIMEOUT = 30.0
 OPEN_ACTIONS = frozenset({"login", "challenge", "logoff"})
 
 
@@ -66,6 +67,8 @@ class Session:
 
     async def run(self) -> None:
         self.writer.write(encode_banner(self.server.config.ami_version))
+        # manager.conf authtimeout: a connection that does not log in is closed.
+        timer = self.server.clock.call_later(AUTH_TIMEOUT, self._auth_expired)
         try:
             while not self.closed:
                 data = await self.reader.read(65536)
@@ -84,8 +87,13 @@ class Session:
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         finally:
+            timer.cancel()
             self.close()
             self.server.sessions.discard(self)
+
+    def _auth_expired(self) -> None:
+        if self.account is None:
+            self.close()
 
     async def handle(self, m: Message) -> None:
         action = m.action

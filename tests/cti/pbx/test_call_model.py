@@ -508,3 +508,18 @@ async def test_wrong_secret_is_refused_after_a_second(clock: VirtualClock) -> No
         assert [m["Message"] for m in client.messages] == ["Authentication failed"]
     finally:
         await server.stop()
+
+
+async def test_a_connection_that_never_logs_in_is_closed(clock: VirtualClock) -> None:
+    server = PbxServer(default_config(secret="x"), clock)
+    address = await server.start("127.0.0.1", 0)
+    try:
+        idle = await Client.connect(address)
+        idle.send(Action="Ping", ActionID="p")
+        await clock.advance(29)
+        await idle._read_until(lambda: bool(idle.messages))
+        assert idle.messages[0]["Message"] == "Permission denied" and not idle.closed
+        await clock.advance(1.5)
+        await idle.until_closed()
+    finally:
+        await server.stop()
