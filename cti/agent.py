@@ -833,6 +833,10 @@ class Agent:
             return
         if event.channel not in (call.leg, call.handset) or not call.leg:
             return
+        # A connected call ends with its bridged leg `;1`: the handset `;2` we hang up goes
+        # first, and an attended transfer completes only after it (13).
+        if call.connected and event.channel != call.leg:
+            return
         if not call.connected:
             if call.direction == "outbound":
                 self._settle_outcome(call, DialOutcome.INVALID)
