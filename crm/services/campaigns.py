@@ -7,7 +7,7 @@ from datetime import datetime
 from gettext import gettext as _
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from crm import validation
 from crm.errors import NotFound, RuleViolation, ValidationError
@@ -65,7 +65,7 @@ def _entry_of(entry: CallListEntry, campaign: Campaign, customer: Customer) -> C
     )
 
 
-def _campaign(session, code: str) -> Campaign:  # type: ignore[no-untyped-def]
+def _campaign(session: Session, code: str) -> Campaign:
     campaign = session.scalar(select(Campaign).where(Campaign.code == code))
     if campaign is None:
         raise NotFound(_("Campagne introuvable : « {code} ».").format(code=str(code)[:32]))

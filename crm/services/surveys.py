@@ -9,7 +9,7 @@ from gettext import gettext as _
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from crm import validation
 from crm.errors import NotFound, RuleViolation, ValidationError
@@ -39,22 +39,26 @@ def _question_of(question: SurveyQuestion) -> QuestionView:
     )
 
 
+def _load_survey(session: Session, code: str) -> SurveyView:
+    survey = session.scalar(
+        select(Survey).where(Survey.code == code).options(selectinload(Survey.questions))
+    )
+    if survey is None:
+        raise NotFound(_("Questionnaire introuvable : « {code} ».").format(code=str(code)[:32]))
+    return SurveyView(
+        id=survey.id,
+        code=survey.code,
+        title=survey.title,
+        introduction=survey.introduction,
+        conclusion=survey.conclusion,
+        questions=tuple(_question_of(question) for question in survey.questions),
+    )
+
+
 def get_survey(session_factory: sessionmaker, code: str) -> SurveyView:
     """A questionnaire with its questions in order, for the agent to read (C1.7)."""
     with session_factory.begin() as session:
-        survey = session.scalar(
-            select(Survey).where(Survey.code == code).options(selectinload(Survey.questions))
-        )
-        if survey is None:
-            raise NotFound(_("Questionnaire introuvable : « {code} ».").format(code=str(code)[:32]))
-        return SurveyView(
-            id=survey.id,
-            code=survey.code,
-            title=survey.title,
-            introduction=survey.introduction,
-            conclusion=survey.conclusion,
-            questions=tuple(_question_of(question) for question in survey.questions),
-        )
+        return _load_survey(session, code)
 
 
 def check_answer(question: QuestionView, value: Any, field_name: str) -> Any:
@@ -143,28 +147,30 @@ def record_answers(
     require_aware(now, "now")
     if response.status not in ("complete", "partial", "refused"):
         raise ValidationError.single("statut", _("Statut de réponse invalide."))
-    survey = get_survey(session_factory, response.survey_code)
-    questions = {question.id: question for question in survey.questions}
-    check = validation.Checker()
-    unknown = [key for key in response.answers if key not in questions]
-    if unknown:
-        check.add("reponses", _("Réponse à une question qui n'est pas dans ce questionnaire."))
-    answers: dict[int, Any] = {}
-    if response.status == "refused":
-        if response.answers:
-            check.add("reponses", _("Un refus ne comporte aucune réponse."))
-    else:
-        for question in survey.questions:
-            value = response.answers.get(question.id)
-            if response.status == "partial" and value in (None, "", [], ()):
-                continue
-            checked = check(check_answer, question, value, f"question_{question.position}")
-            if checked is not None:
-                answers[question.id] = checked
-        if response.status == "partial" and not answers and not check.errors:
-            check.add("reponses", _("Une réponse partielle comporte au moins une réponse."))
-    check.raise_if_any()
+    # One transaction: the questions are read, the answers checked against them (an error
+    # rolls back before anything is written), then the response is stored.
     with session_factory.begin() as session:
+        survey = _load_survey(session, response.survey_code)
+        questions = {question.id: question for question in survey.questions}
+        check = validation.Checker()
+        unknown = [key for key in response.answers if key not in questions]
+        if unknown:
+            check.add("reponses", _("Réponse à une question qui n'est pas dans ce questionnaire."))
+        answers: dict[int, Any] = {}
+        if response.status == "refused":
+            if response.answers:
+                check.add("reponses", _("Un refus ne comporte aucune réponse."))
+        else:
+            for question in survey.questions:
+                value = response.answers.get(question.id)
+                if response.status == "partial" and value in (None, "", [], ()):
+                    continue
+                checked = check(check_answer, question, value, f"question_{question.position}")
+                if checked is not None:
+                    answers[question.id] = checked
+            if response.status == "partial" and not answers and not check.errors:
+                check.add("reponses", _("Une réponse partielle comporte au moins une réponse."))
+        check.raise_if_any()
         if response.customer_id is not None:
             get_customer(session, response.customer_id)
         if response.agent_id is not None and session.get(User, response.agent_id) is None:

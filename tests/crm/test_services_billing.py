@@ -248,6 +248,8 @@ def test_plan_for_unknown_customer_or_without_debt(session_factory: sessionmaker
         billing.setup_payment_plan(
             session_factory, NewPaymentPlan(404, 3, TODAY, method="card"), rules=RULES, now=NOW
         )
+    with pytest.raises(NotFound, match="Client introuvable"):
+        billing.payment_plans(session_factory, 404)
     clean = add_debtor(session_factory, "CL0000003", [], first_due=TODAY)
     with pytest.raises(RuleViolation, match="aucune facture impayée"):
         billing.setup_payment_plan(

@@ -449,3 +449,8 @@ def test_record_interaction_for_unknown_customer_or_agent(
     assert counts(session_factory) == before
     with session_factory() as session:
         assert session.scalar(select(func.count()).select_from(Interaction)) == 0
+    with pytest.raises(NotFound, match="Client introuvable"):
+        interactions.history(session_factory, 404)
+    for page, size in ((0, 20), (1, 0), (1, 101)):
+        with pytest.raises(ValidationError, match="Pagination invalide"):
+            interactions.history(session_factory, sophie, page=page, page_size=size)

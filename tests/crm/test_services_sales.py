@@ -244,6 +244,8 @@ def test_free_slots_and_booking(session_factory: sessionmaker, customer: int) ->
         slots[3],
     )
     assert appointments.free_slots(session_factory, slots, now=NOW, technicians=2) == slots
+    with pytest.raises(ValidationError, match="fuseau horaire"):
+        appointments.free_slots(session_factory, slots, now=datetime(2026, 11, 20, 9, 30))
     before = counts(session_factory)
     with pytest.raises(RuleViolation, match="plus disponible") as caught:
         appointments.book_appointment(session_factory, NewAppointment(customer, slots[1]), now=NOW)
