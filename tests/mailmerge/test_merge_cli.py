@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -158,3 +159,38 @@ def test_template_saved_by_libreoffice_merges_and_reopens(tmp_path: Path) -> Non
         pdf = convert_to_pdf(merged, tmp_path / "pdf")
         assert pdf.read_bytes().startswith(b"%PDF")
     assert "1\u00a0234,50" in all_text(tmp_path / "out" / "word.docx")
+
+
+def test_one_from_a_crm_customer_completed_by_json(db_url: str, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from crm.db import make_engine
+    from crm.schema import upgrade
+    from crm.seeding import seed_demo_company
+    from seed_data import SEED_DIR
+
+    engine = make_engine(db_url)
+    try:
+        upgrade(engine)
+        seed_demo_company(engine, SEED_DIR, customers=8, seed=7,
+                          now=datetime.now(UTC), hash_password=lambda p: p)  # fmt: skip
+    finally:
+        engine.dispose()
+    extra = tmp_path / "courrier.json"
+    extra.write_text(
+        json.dumps({"Reference": "REC/CM/1", "ModeEnvoi": "Lettre simple",
+                    "Conseiller": "Camille Martin", "Service": "Service Recouvrement",
+                    "DateLimite": "2027-03-07"}),
+        encoding="utf-8",
+    )  # fmt: skip
+    out = tmp_path / "out"
+    code, output = invoke("one", TEMPLATES / "relance-impaye-1.docx", "--customer", "CL0000003",
+                          "--data", extra, "--db", db_url, "--out", out)  # fmt: skip
+    assert code == 0, output
+    text = all_text(next(out.iterdir()))
+    assert "M. Thomas PETIT" in text and "27 avenue Jean Jaurès" in text
+    assert re.search(r"facture n° FA-\d{4}-\d{7}", text)
+    assert re.search(r"montant de \d+,\d\d\u00a0€", text)
+    code, output = invoke("one", TEMPLATES / "relance-impaye-1.docx", "--customer", "CL9999999",
+                          "--db", db_url, "--out", out)  # fmt: skip
+    assert code == 1 and "Client introuvable" in output

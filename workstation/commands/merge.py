@@ -1,7 +1,9 @@
 """`acvd merge`: letter templates merged with records into .docx (C3.3).
 
-`fields` lists what a template needs (and what a record lacks); `one` merges one record;
-`batch` merges a CSV or JSON list into one file per letter or one document. Outputs never
+`fields` lists what a template needs (and what a record lacks); `one` merges one record, read
+from a JSON file or from a customer of the CRM (`--customer CL0000003`, completed by the JSON
+file for what the CRM does not hold: Conseiller, Service, Reference…); `batch` merges a CSV or
+JSON list into one file per letter or one document. Outputs never
 overwrite a file silently: a taken name gets "-2", "-3"…, or, with `--no-clobber`, the command
 stops before writing anything.
 """
@@ -9,8 +11,11 @@ stops before writing anything.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import UTC, date, datetime
 from gettext import gettext as _
 from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -25,7 +30,17 @@ from mailmerge import (
     read_records,
 )
 from mailmerge.batch import file_stem
-from workstation.cli import fail
+from workstation.cli import db_option, fail, settings_from
+
+if TYPE_CHECKING:
+    from crm.views import CustomerCard
+
+PAYMENT_LABELS = {
+    "direct_debit": "prélèvement SEPA",
+    "card": "carte bancaire",
+    "cheque": "chèque",
+    "transfer": "virement",
+}
 
 template_argument = click.argument(
     "template", type=click.Path(dir_okay=False, path_type=Path), metavar="MODELE.docx"
@@ -128,15 +143,89 @@ def _pdf(paths: tuple[Path, ...], no_clobber: bool) -> None:
         click.echo(_("PDF : {path}").format(path=pdf))
 
 
+def customer_record(card: CustomerCard, today: date) -> dict[str, object]:
+    """The merge variables a CRM customer card fills (see mailmerge.variables)."""
+    summary = card.summary
+    phones = sorted(card.phones, key=lambda phone: not phone.is_primary)
+    record: dict[str, object] = {
+        "Civilite": summary.civility,
+        "Prenom": summary.first_name,
+        "Nom": summary.last_name,
+        "RaisonSociale": summary.company_name or "",
+        "Adresse": "\n".join(line for line in (card.address_line1, card.address_line2) if line),
+        "CodePostal": summary.postcode,
+        "Ville": summary.city,
+        "NumeroClient": summary.number,
+        "Email": card.email or "",
+        "Telephone": phones[0].display if phones else "",
+        "ModePaiement": PAYMENT_LABELS.get(card.payment_method, card.payment_method),
+        "DateCourrier": today,
+    }
+    active = [c for c in card.contracts if c.status == "active"] or list(card.contracts)
+    if active:
+        contract = active[0]
+        record.update(
+            Offre=contract.offer_name,
+            PrixMensuel=contract.monthly_price,
+            NumeroLigne=contract.line_identifier or "",
+            DateSouscription=contract.start_date,
+            DateResiliation=contract.end_date,
+        )
+    if card.open_invoices:
+        invoice = card.open_invoices[0]  # the oldest due: the one a reminder is about
+        record.update(
+            NumeroFacture=invoice.number,
+            DateFacture=invoice.issued_on,
+            MontantFacture=invoice.amount,
+            DateEcheance=invoice.due_on,
+            MontantDu=card.balance_due,
+        )
+    return {key: value for key, value in record.items() if value is not None}
+
+
+def _crm_record(ctx: click.Context, number: str, db_url: str | None) -> dict[str, object]:
+    """Read one customer through the CRM services (imported only when asked for)."""
+    from crm.db import make_engine, make_session_factory
+    from crm.errors import CrmError
+    from crm.schema import is_up_to_date
+    from crm.services.customers import customer_card, find_by_number
+
+    settings = settings_from(ctx, db_url=db_url)
+    engine = make_engine(settings.db_url)
+    try:
+        if not is_up_to_date(engine):
+            fail(_("La base de données n'est pas initialisée : lancez d'abord le poste (acvd)."))
+        factory = make_session_factory(engine)
+        now = datetime.now(UTC)
+        summary = find_by_number(factory, number)
+        if summary is None:
+            fail(_("Client introuvable : « {number} ».").format(number=number))
+            raise AssertionError  # unreachable: fail() raises
+        card = customer_card(factory, summary.id, now=now)
+    except CrmError as error:
+        fail(error.message)
+        raise  # unreachable: fail() raises
+    finally:
+        engine.dispose()
+    return customer_record(card, now.astimezone(ZoneInfo("Europe/Paris")).date())
+
+
 @merge.command("one")
 @template_argument
 @click.option(
     "--data",
     "data_file",
-    required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Enregistrement à fusionner (JSON : un objet).",
+    help="Enregistrement à fusionner (JSON : un objet) ; avec --customer, il complète la "
+    "fiche du client (Conseiller, Service, Reference…).",
 )
+@click.option(
+    "--customer",
+    "customer_number",
+    metavar="NUMERO",
+    help="Client du CRM dont la fiche remplit les champs (ex. CL0000003).",
+)
+@db_option
 @click.option(
     "--out",
     "out_dir",
@@ -148,9 +237,13 @@ def _pdf(paths: tuple[Path, ...], no_clobber: bool) -> None:
 @allow_missing_option
 @no_clobber_option
 @pdf_option
+@click.pass_context
 def one_command(
+    ctx: click.Context,
     template: Path,
-    data_file: Path,
+    data_file: Path | None,
+    customer_number: str | None,
+    db_url: str | None,
     out_dir: Path | None,
     preview: bool,
     name_pattern: str | None,
@@ -161,9 +254,15 @@ def one_command(
     """Fusionner un enregistrement dans un modèle : une lettre .docx."""
     if out_dir is None and not preview:
         fail(_("Indiquez le dossier de sortie (--out) ou demandez un aperçu (--preview)."))
+    if data_file is None and customer_number is None:
+        fail(_("Indiquez l'enregistrement : --data FICHIER.json ou --customer NUMERO."))
     compiled = _template(template)
     try:
-        record = read_one(data_file)
+        record: dict[str, object] = {}
+        if customer_number is not None:
+            record.update(_crm_record(ctx, customer_number, db_url))
+        if data_file is not None:
+            record.update(read_one(data_file))
         compiled.require(record, allow_missing)
         if preview:
             click.echo(preview_record(compiled, record))
