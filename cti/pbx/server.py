@@ -49,6 +49,10 @@ class Session:
             return
         if cls in account.read and cls in self.mask:
             self.writer.write(data)
+            # A client that stops reading is dropped (Asterisk: writetimeout) rather than
+            # letting its backlog grow without bound.
+            if self.writer.transport.get_write_buffer_size() > self.server.max_pending_bytes:
+                self.close()
 
     def write(self, pairs: Pairs, *, raw_lf: bool = False) -> None:
         if self.closed:
@@ -191,6 +195,8 @@ class PbxServer:
         self._server: asyncio.AbstractServer | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._calls = itertools.count(1)
+        #: Bytes a session may leave unread before it is disconnected.
+        self.max_pending_bytes = 8 << 20
         self.pbx.listeners.append(self._broadcast)
 
     @property

@@ -523,3 +523,23 @@ async def test_a_connection_that_never_logs_in_is_closed(clock: VirtualClock) ->
         await idle.until_closed()
     finally:
         await server.stop()
+
+
+async def test_a_client_that_stops_reading_is_dropped(clock: VirtualClock) -> None:
+    server = PbxServer(default_config(secret="x"), clock)
+    server.max_pending_bytes = 64 * 1024
+    address = await server.start("127.0.0.1", 0)
+    try:
+        lazy, talker = await Client.connect(address), await Client.connect(address)
+        lazy.send(Action="Login", Username="cti", Secret="x")
+        await lazy.sync()
+        talker.send(Action="Login", Username="cti", Secret="x", Events="off")
+        await talker.sync()
+        for n in range(3000):
+            talker.send(Action="UserEvent", UserEvent="Flood", N=str(n), Text="x" * 1000)
+        await talker.sync()
+        await lazy.until_closed()
+        assert len(lazy.events("UserEvent")) < 3000
+        assert not talker.closed
+    finally:
+        await server.stop()
