@@ -21,6 +21,7 @@ import shutil
 import time
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from gettext import gettext as _
 from pathlib import Path
@@ -33,18 +34,37 @@ from kb.articles import Article, Base, Content, content_digest, load_content
 from kb.errors import ContentError, IndexCorrupt, IndexWriteError
 
 # Bump when the schema or the analysis changes: older indexes are then rebuilt.
-INDEX_FORMAT = f"kb-3/tantivy-{tantivy.__version__}"
+INDEX_FORMAT = f"kb-4/tantivy-{tantivy.__version__}"
 POINTER = "CURRENT"
 META = "kb-meta.json"
 # A build folder older than this is a crashed build and may be removed.
 STALE_BUILD_SECONDS = 3600
 
 TEXT_FIELDS = ("title", "tags", "body")
-LANG_SUFFIX = {"fr": "_fr", "en": "_en"}
 
 
-def build_schema() -> tantivy.Schema:
-    """One set of analysed fields per language; filters and stored values beside them."""
+def base_groups(bases: Iterable[Base]) -> dict[str, int]:
+    """Bases read by the same roles form an access group, numbered in declaration order.
+
+    Each group has its own text fields, so a query for a role only touches the fields of
+    the groups it may read: restricted articles cannot match, nor weigh on the scores, and
+    no filter clause is needed (a filter would stop tantivy from skipping low-score blocks).
+    """
+    numbers: dict[tuple[str, ...], int] = {}
+    groups = {}
+    for base in bases:
+        key = tuple(sorted(base.roles))
+        groups[base.code] = numbers.setdefault(key, len(numbers))
+    return groups
+
+
+def text_field(name: str, language: str, group: int) -> str:
+    """Name of the analysed field `name` (title, tags, body) for a language and access group."""
+    return f"{name}_{language}_{group}"
+
+
+def build_schema(group_count: int) -> tantivy.Schema:
+    """Analysed fields per language and access group; filters and stored values beside them."""
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name=TAG, index_option="basic")
     builder.add_text_field("base", stored=True, tokenizer_name="raw", index_option="basic")
@@ -53,11 +73,14 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("updated", stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("audience", stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("path", stored=True, tokenizer_name="raw", index_option="basic")
-    for language, analyzer in ANALYZER_BY_LANGUAGE.items():
-        suffix = LANG_SUFFIX[language]
-        builder.add_text_field(f"title{suffix}", stored=True, tokenizer_name=analyzer)
-        builder.add_text_field(f"tags{suffix}", stored=False, tokenizer_name=analyzer)
-        builder.add_text_field(f"body{suffix}", stored=True, tokenizer_name=analyzer)
+    for group in range(group_count):
+        for language, analyzer in ANALYZER_BY_LANGUAGE.items():
+            for name in TEXT_FIELDS:
+                builder.add_text_field(
+                    text_field(name, language, group),
+                    stored=name != "tags",
+                    tokenizer_name=analyzer,
+                )
     builder.add_bytes_field("markdown", stored=True, indexed=False)
     return builder.build()
 
@@ -84,9 +107,11 @@ class OpenIndex:
     vocabulary: dict[str, dict[str, int]]
     pointer: tuple[int, int] | None
     searcher: tantivy.Searcher = field(init=False)
+    groups: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
         self.searcher = self.index.searcher()
+        self.groups = base_groups(self.info.bases)
 
 
 def pointer_state(index_dir: Path) -> tuple[int, int] | None:
@@ -98,9 +123,8 @@ def pointer_state(index_dir: Path) -> tuple[int, int] | None:
     return (stat.st_ino, stat.st_mtime_ns)
 
 
-def article_document(article: Article, text: str | None = None) -> tantivy.Document:
-    """The tantivy document of an article (body indexed as plain text)."""
-    suffix = LANG_SUFFIX[article.language]
+def article_document(article: Article, group: int, text: str | None = None) -> tantivy.Document:
+    """The tantivy document of an article (body indexed as plain text) in its access group."""
     document = tantivy.Document()
     document.add_text("id", article.id)
     document.add_text("base", article.base)
@@ -110,9 +134,12 @@ def article_document(article: Article, text: str | None = None) -> tantivy.Docum
     document.add_text("updated", article.updated.isoformat())
     document.add_text("audience", article.audience or "")
     document.add_text("path", article.path)
-    document.add_text(f"title{suffix}", normalize(article.title))
-    document.add_text(f"tags{suffix}", normalize(" ".join(article.tags)))
-    document.add_text(f"body{suffix}", normalize(text if text is not None else article.text))
+    body = text if text is not None else article.text
+    document.add_text(text_field("title", article.language, group), normalize(article.title))
+    document.add_text(
+        text_field("tags", article.language, group), normalize(" ".join(article.tags))
+    )
+    document.add_text(text_field("body", article.language, group), normalize(body))
     document.add_bytes("markdown", article.markdown.encode("utf-8"))
     return document
 
@@ -144,14 +171,15 @@ def _write_index(content: Content, index_dir: Path, heap_bytes: int, threads: in
     building = index_dir / f"tmp-{uuid.uuid4().hex}"
     building.mkdir()
     try:
-        schema = build_schema()
+        groups = base_groups(content.bases)
+        schema = build_schema(max(groups.values(), default=0) + 1)
         index = tantivy.Index(schema, str(building), reuse=False)
         register_analyzers(index)
         writer = index.writer(heap_bytes, threads)
         per_base: dict[str, Counter[str]] = defaultdict(Counter)
         for article in content.articles:
             text = article.text
-            writer.add_document(article_document(article, text))
+            writer.add_document(article_document(article, groups[article.base], text))
             per_base[article.base].update(
                 words(normalize(" ".join((article.title, " ".join(article.tags), text))))
             )

@@ -42,7 +42,7 @@ from kb.analysis import (
 from kb.articles import Article, Base
 from kb.errors import IndexCorrupt, NotFound, UnknownBase
 from kb.highlight import best_fragment, matched_spans
-from kb.index import LANG_SUFFIX, OpenIndex, ensure_index, open_current, pointer_state
+from kb.index import OpenIndex, ensure_index, open_current, pointer_state, text_field
 from kb.vocabulary import Lexicon, merge
 
 # Input limits: whatever is pasted in the search box, the work stays bounded.
@@ -271,7 +271,7 @@ class KnowledgeBase:
                 for _score, address in index.searcher.search(query, 2, count=False).hits:
                     stored = index.searcher.doc(address).to_dict()
                     if stored["base"][0] in readable:
-                        return _article(stored)
+                        return _article(stored, index.groups)
             raise NotFound(_("Article introuvable : {id}.").format(id=article_id.strip()[:40]))
 
         return self._run(run)
@@ -327,13 +327,18 @@ def _allowed(declared: Iterable[Base], role: str, requested: Sequence[str]) -> t
     return tuple(wanted)
 
 
-def _article(stored: dict[str, list]) -> Article:
+def _stored_text(stored: dict[str, list], name: str, groups: dict[str, int]) -> str:
+    """A stored analysed field (title, body) of a document, found by language and group."""
+    field = text_field(name, stored["language"][0], groups[stored["base"][0]])
+    return stored.get(field, [""])[0]
+
+
+def _article(stored: dict[str, list], groups: dict[str, int]) -> Article:
     language = stored["language"][0]
-    suffix = LANG_SUFFIX[language]
     audience = stored.get("audience", [""])[0] or None
     return Article(
         id=stored["id"][0],
-        title=stored[f"title{suffix}"][0],
+        title=_stored_text(stored, "title", groups),
         base=stored["base"][0],
         language=language,
         tags=tuple(stored.get("tag", [])),
@@ -368,12 +373,18 @@ class _Search:
         self.codes = _allowed(index.info.bases, role, bases)
         self.titles = {b.code: b.title for b in index.info.bases}
         self.lexicon = owner.lexicon(index, frozenset(self.codes))
-        filters = [tantivy.Query.term_set_query(self.schema, "base", list(self.codes))]
+        # Access (C2 "accès sécurisé"): only the fields of the readable groups are searched;
+        # a base filter is added only when the reader narrowed the search to some bases.
+        self.groups = sorted({index.groups[code] for code in self.codes})
+        covered = {code for code, group in index.groups.items() if group in self.groups}
+        scope = tantivy.Query.term_set_query(self.schema, "base", list(self.codes))
+        filters = [] if covered == set(self.codes) else [scope]
         for tag in tags:
             filters.append(tantivy.Query.term_query(self.schema, "tag", tag_key(tag)))
         self.filters = [
             (tantivy.Occur.Must, tantivy.Query.const_score_query(q, 0.0)) for q in filters
         ]
+        self.scope = (tantivy.Occur.Must, tantivy.Query.const_score_query(scope, 0.0))
         # Exact index terms per language, for highlighting.
         self.highlight: dict[str, set[str]] = {"fr": set(), "en": set()}
 
@@ -392,26 +403,29 @@ class _Search:
     def term_clause(self, terms: dict[str, set[str]], fuzzy: bool) -> tantivy.Query:
         """The word matches in any field of either language (title and tags boosted)."""
         clauses = []
+        fields = [
+            (language, text_field(name, language, group), boost)
+            for language in terms
+            for group in self.groups
+            for name, boost in FIELD_BOOSTS.items()
+        ]
         for language, values in terms.items():
-            suffix = LANG_SUFFIX[language]
-            for value in values:
-                self.highlight[language].add(value)
-                for name, boost in FIELD_BOOSTS.items():
-                    field = f"{name}{suffix}"
-                    query = tantivy.Query.term_query(self.schema, field, value)
-                    if fuzzy and len(value) >= 4:
-                        distance = 1 if len(value) < 8 else 2
-                        query = tantivy.Query.fuzzy_term_query(
-                            self.schema, field, value, distance, True, False
-                        )
-                    clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, boost)))
+            self.highlight[language].update(values)
+        for language, field, boost in fields:
+            for value in terms[language]:
+                query = tantivy.Query.term_query(self.schema, field, value)
+                if fuzzy and len(value) >= 4:
+                    distance = 1 if len(value) < 8 else 2
+                    query = tantivy.Query.fuzzy_term_query(
+                        self.schema, field, value, distance, True, False
+                    )
+                clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, boost)))
         return tantivy.Query.boolean_query(clauses)
 
     def phrase_clause(self, phrase: tuple[str, ...]) -> tantivy.Query | None:
         """The quoted words in this order, in the title, tags or body of either language."""
         clauses = []
         for language, analyzer in ANALYZER_BY_LANGUAGE.items():
-            suffix = LANG_SUFFIX[language]
             positioned: list[tuple[int, str]] = []
             for offset, word in enumerate(phrase):
                 spelled = self.lexicon.spelling(word) if language == "fr" else word
@@ -422,8 +436,11 @@ class _Search:
                 continue
             for _offset, term in positioned:
                 self.highlight[language].add(term)
-            for name, boost in FIELD_BOOSTS.items():
-                field = f"{name}{suffix}"
+            for field, boost in (
+                (text_field(name, language, group), boost)
+                for group in self.groups
+                for name, boost in FIELD_BOOSTS.items()
+            ):
                 if len(positioned) == 1:
                     query = tantivy.Query.term_query(self.schema, field, positioned[0][1])
                 else:
@@ -524,7 +541,7 @@ class _Search:
         return replace(results, hits=results.hits + tuple(extra[: limit - len(results.hits)]))
 
     def browse(self, limit: int) -> SearchResults:
-        query = tantivy.Query.boolean_query(self.filters)
+        query = tantivy.Query.boolean_query([*self.filters, self.scope])
         # Documents are stored in file order: base folder, then file name.
         found = self.searcher.search(query, limit)
         return self.results("", found, "browse", None, None)
@@ -543,20 +560,19 @@ class _Search:
         for score, address in found.hits:
             stored = self.searcher.doc(address).to_dict()
             language = stored["language"][0]
-            suffix = LANG_SUFFIX[language]
             analyzer = ANALYZER_BY_LANGUAGE[language]
 
             def analyse(word: str, analyzer: str = analyzer) -> tuple[str, ...]:
                 return _terms(analyzer, word)
 
             wanted = self.highlight[language]
-            body = stored.get(f"body{suffix}", [""])[0]
+            body = _stored_text(stored, "body", self.index.groups)
             spans = matched_spans(body, wanted, analyse)
             if spans:
                 snippet = Snippet(*best_fragment(body, spans, SNIPPET_CHARS))
             else:
                 snippet = Snippet(_leading(body, SNIPPET_CHARS))
-            title = stored[f"title{suffix}"][0]
+            title = _stored_text(stored, "title", self.index.groups)
             title_spans = matched_spans(title, wanted, analyse)
             hits.append(
                 Hit(

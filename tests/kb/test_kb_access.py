@@ -101,3 +101,12 @@ def test_cli_trainer_reads_restricted() -> None:
     code, output = run("search", "surendettement", "--role", "grader")
     assert code == 0
     assert "FAC-001" in output
+
+
+def test_trainer_narrows_to_some_bases(fixture_kb: KnowledgeBase) -> None:
+    # Restricted and open bases live in different fields; narrowing filters within them.
+    only = fixture_kb.search("box", role="trainer", bases=["facturation"], limit=100)
+    assert [h.id for h in only.hits] == ["FAC-002"]
+    both = fixture_kb.search("box", role="trainer", bases=["facturation", "offres"], limit=100)
+    assert {h.id for h in both.hits} == {"FAC-002", "OFF-001"}
+    assert fixture_kb.search("", role="trainer", limit=100).total == 8
