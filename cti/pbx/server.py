@@ -245,6 +245,8 @@ class PbxServer:
             self._tasks.add(task)
         try:
             await session.run()
+        except asyncio.CancelledError:
+            pass  # stop() cancelled a session that would not end; nothing to report
         finally:
             if task is not None:
                 self._tasks.discard(task)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import socket
 
 import pytest
 
@@ -530,9 +531,17 @@ async def test_a_client_that_stops_reading_is_dropped(clock: VirtualClock) -> No
     server.max_pending_bytes = 64 * 1024
     address = await server.start("127.0.0.1", 0)
     try:
-        lazy, talker = await Client.connect(address), await Client.connect(address)
+        # Small socket buffers on both ends, so the backlog shows in the server's transport.
+        raw = socket.create_connection(address)
+        raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        lazy = Client(*await asyncio.open_connection(sock=raw))
         lazy.send(Action="Login", Username="cti", Secret="x")
         await lazy.sync()
+        [session] = server.sessions
+        session.writer.get_extra_info("socket").setsockopt(
+            socket.SOL_SOCKET, socket.SO_SNDBUF, 4096
+        )
+        talker = await Client.connect(address)
         talker.send(Action="Login", Username="cti", Secret="x", Events="off")
         await talker.sync()
         for n in range(3000):
