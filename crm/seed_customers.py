@@ -56,13 +56,17 @@ BOX_OPTION_EXCLUSIONS = {
     "BOX-ADSL": {"OPT-DECODEUR"},
 }
 
-# Overseas departments: (mobile prefix, landline prefix), national format.
+# Overseas departments: (mobile prefixes, landline prefixes), national format, chosen in the
+# ranges the numbering plan allocates (other overseas ranges are partly unallocated).
 DOM_PREFIXES = {
-    "971": ("0690", "0590"),
-    "972": ("0696", "0596"),
-    "973": ("0694", "0594"),
-    "974": ("0692", "0262"),
-    "976": ("0639", "0269"),
+    "971": (("0690",), ("05900", "05901", "05902", "05903", "05904", "05905")),
+    "972": (("0696", "0697"), ("05960", "05963", "05964", "05965", "05966")),
+    "973": (("06940", "06941", "06942", "06944"), ("05940", "05942", "05943", "05944")),
+    "974": (("0692",), ("0262",)),
+    "976": (("06392", "06396", "06397"), ("02696",)),
+}
+OVERSEAS_NATIONAL = {
+    prefix[:4] for pair in DOM_PREFIXES.values() for side in pair for prefix in side
 }
 # Metropolitan landline zone (01 to 05) by department.
 _ZONES = {
@@ -222,19 +226,20 @@ class PhoneFactory:
             return "09" + str(self.rng.randint(5, 8))
         if kind == "mobile":
             if dom:
-                return dom[0]
+                return self.rng.choice(dom[0])
             # 069x numbers are overseas mobiles: keep them for overseas customers.
             if self.rng.random() < 0.7:
                 return "06" + str(self.rng.randint(0, 8))
             return "07" + str(self.rng.randint(5, 8))
         if dom:
-            return dom[1]
+            return self.rng.choice(dom[1])
         return "0" + LANDLINE_ZONE.get(postcode[:2], "5")
 
     def _written(self, national: str) -> str:
         """The number as a customer might have typed it in a form."""
         style = self.rng.random()
-        if len(national) == 10 and national[:2] in ("06", "07", "01", "02", "03", "04", "05"):
+        overseas = national[:4] in OVERSEAS_NATIONAL
+        if not overseas and national[:2] in ("06", "07", "01", "02", "03", "04", "05"):
             pairs = " ".join(national[i : i + 2] for i in range(0, 10, 2))
             if style < 0.55:
                 return pairs
@@ -252,7 +257,7 @@ class PhoneFactory:
 
     def new(self, kind: str, postcode: str) -> str:
         """A fresh E.164 number: kind 'mobile', 'fixe' (or 'pro') or 'box' (VoIP line)."""
-        for _attempt in range(20):
+        for _attempt in range(50):
             written = self._written(self._generator(self._prefix(kind, postcode)).next())
             try:
                 e164 = normalise_phone(written)

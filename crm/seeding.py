@@ -76,6 +76,8 @@ class SeedReport:
     rows: Mapping[str, int]
     overdue_customers: int
     dropped_phone_numbers: int
+    #: (login, role) of the accounts created.
+    accounts: tuple[tuple[str, str], ...] = ()
 
 
 def _table(name: str) -> Table:
@@ -328,6 +330,7 @@ def seed_demo_company(
         rows=counts,
         overdue_customers=writer.overdue_customers,
         dropped_phone_numbers=world.phones.dropped,
+        accounts=tuple((row["login"], row["role"]) for row in plan.final["users"]),
     )
 
 

@@ -17,10 +17,12 @@ from workstation.i18n import setup_language
 
 # name -> "module:attribute" of a click command, imported on first use.
 COMMANDS: dict[str, str] = {
+    "db": "workstation.commands.db:db_group",
     "journal": "workstation.commands.journal:journal_group",
     "kb": "workstation.commands.kb:kb",
     "merge": "workstation.commands.merge:merge",
     "pbx": "workstation.commands.pbx:pbx",
+    "seed": "workstation.commands.seed:seed",
 }
 
 
