@@ -152,7 +152,6 @@ class Template:
         self.source = package.source
         self.main = package.main_document
         self.nodes: list[f.Node] = []
-        self._uses: list[tuple[f.Node, str]] = []
         self.parts: dict[str, bytes] = dict(package.parts)
         self.compiled: dict[str, _Compiled] = {}
         self.prefix = "w"  # the prefix of the WordprocessingML namespace in the main document
@@ -293,7 +292,6 @@ class Template:
             if not isinstance(found.node, f.Removed):
                 rpr = found.result_rpr if found.has_result_text else found.instr_rpr
                 self._slot_run(begin, rpr, found.node)
-                self._uses.append((found.node, place))
                 count += 1
             parent = begin.getparent()
             if parent is not None and parent is end.getparent():
@@ -324,7 +322,6 @@ class Template:
                 first = simple.find(f".//{W_R}")
                 rpr = first.find(W_RPR) if first is not None else None
                 self._slot_run(simple, rpr, node)
-                self._uses.append((node, place))
                 count += 1
             parent = simple.getparent()
             assert parent is not None
@@ -415,9 +412,19 @@ class Template:
 
     # --- what the template needs -------------------------------------------------------------
 
+    def _uses(self) -> list[tuple[f.Node, str]]:
+        """Every merge slot with where it is, in reading order: body, then the other parts."""
+        names = [self.main, *(n for n in self.compiled if n != self.main)]
+        return [
+            (self.nodes[slot], _place(name))
+            for name in names
+            for slot in self.compiled[name].slots
+            if slot >= 0
+        ]
+
     def _field_infos(self) -> tuple[FieldInfo, ...]:
         by_key: dict[str, dict[str, object]] = {}
-        for node, place in self._uses:
+        for node, place in self._uses():
             for merge_field, inside_if in f.iter_merge_fields(node):
                 key = normalise(merge_field.name)
                 entry = by_key.setdefault(

@@ -684,6 +684,22 @@ acvd merge batch seed_data/templates/relance-impaye-1.docx \\
     --data seed_data/templates/exemples/clients-relance.csv --out lettres/ --single-file
 ```
 
+Options utiles :
+
+- `--customer CL0000003` (avec `one`) remplit la lettre depuis la fiche du client dans le CRM
+  (identité, adresse, offre, plus ancienne facture impayée) ; `--data` complète alors ce que
+  le CRM ne connaît pas (Conseiller, Service, Reference, ModeEnvoi…).
+- `--preview` affiche la lettre en texte dans le terminal ; sans `--out`, rien n'est écrit.
+- `--single-file` (avec `batch`) produit un seul document : chaque lettre est une section qui
+  commence sur une nouvelle page, avec son propre en-tête.
+- `--pdf` produit aussi le PDF avec LibreOffice, s'il est installé.
+- Un fichier n'est jamais écrasé : si le nom est pris, la lettre reçoit le suffixe `-2`, `-3`…
+  Avec `--no-clobber`, la commande refuse au contraire d'écrire (et n'écrit rien du tout) dès
+  qu'un fichier du même nom existe. Les noms sont sans accents ni séparateurs
+  (`relance-impaye-1-CL0000003-Petit.docx`) ; `--name "{NumeroClient}-{Nom}"` les choisit.
+- Si une valeur manque, la fusion est refusée avec la liste des champs à compléter et rien
+  n'est écrit ; `--allow-missing` laisse ces champs vides.
+
 Le dossier `exemples/` contient un enregistrement complet (JSON) pour chaque modèle, et un
 export Excel à la française (`clients-relance.csv` : séparateur `;`, décimales à virgule,
 dates jj/mm/aaaa, encodage Windows-1252) pour un publipostage.

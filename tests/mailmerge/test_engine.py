@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import io
 import re
+import shutil
+import tempfile
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -22,6 +26,8 @@ from docx_builders import (
     simple,
     word_style_template,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mailmerge import MissingValuesError, Template, TemplateError, merge_batch, merge_one
 from mailmerge.preview import preview_record
@@ -263,3 +269,32 @@ def test_if_without_condition_as_libreoffice_saves_it_keeps_its_text(tmp_path: P
     out = merge_one(build_docx(tmp_path / "m.docx", body), SAMPLE, tmp_path / "l.docx")
     assert "Madame,Durand" in all_text(out)
     assert "instrText" not in parts_xml(out)
+
+
+_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"),
+    min_size=1,
+    max_size=40,
+).filter(lambda s: s.strip() != "")
+
+
+@settings(max_examples=60, deadline=None)
+@given(prenom=_TEXT, nom=_TEXT)
+def test_any_text_value_comes_back_exactly(prenom: str, nom: str) -> None:
+    """Whatever the characters (XML specials, accents, emoji), the letter holds the value."""
+    template = _ROUND_TRIP_TEMPLATE()
+    buffer = io.BytesIO()
+    template.write({"Prenom": prenom, "Nom": nom}, buffer)
+    document = docx.Document(io.BytesIO(buffer.getvalue()))
+    assert document.paragraphs[0].text == f"[{prenom}|{nom}]"
+
+
+@functools.cache
+def _ROUND_TRIP_TEMPLATE() -> Template:
+    body = paragraph(run("["), field([" MERGE", "FIELD Pre", "nom "]), run("|"),
+                     simple(" MERGEFIELD Nom "), run("]"))  # fmt: skip
+    directory = Path(tempfile.mkdtemp(prefix="acvd-test-"))
+    try:
+        return Template.open(build_docx(directory / "m.docx", body))
+    finally:
+        shutil.rmtree(directory)

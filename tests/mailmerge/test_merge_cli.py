@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from docx_builders import SAMPLE, word_style_template
-from test_engine import all_text
+from test_engine import all_text, parts_xml
 
 from mailmerge import find_soffice
 from workstation.cli import main
@@ -128,37 +128,40 @@ def test_pdf_without_libreoffice_says_so(tmp_path: Path, monkeypatch: pytest.Mon
     assert not (tmp_path / "out").exists()
 
 
+def _soffice(tmp_path: Path, *args: str | Path) -> None:
+    """One LibreOffice run (several files at once: each start costs seconds)."""
+    profile = f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}"
+    command = [str(find_soffice()), profile, "--headless", *map(str, args)]
+    subprocess.run(command, capture_output=True, timeout=180, check=True)
+
+
 @pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) n'est pas installé")
 def test_template_saved_by_libreoffice_merges_and_reopens(tmp_path: Path) -> None:
-    """A Word-style template opened and saved again by LibreOffice, merged, then reopened."""
+    """Templates opened and saved again by LibreOffice, merged, then reopened by it."""
     from docx_builders import libreoffice_template
 
-    from mailmerge import convert_to_pdf, read_one
-    from mailmerge.pdf import find_soffice as soffice
+    from mailmerge import merge_one, read_one
 
+    sources = [
+        word_style_template(tmp_path / "word.docx"),
+        libreoffice_template(tmp_path / "lo.docx"),
+    ]
     saved = tmp_path / "saved"
-    for name, build in (("word.docx", word_style_template), ("lo.docx", libreoffice_template)):
-        source = build(tmp_path / name)
-        subprocess.run(
-            [soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-             "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(saved), str(source)],
-            capture_output=True, timeout=120, check=True,
-        )  # fmt: skip
+    _soffice(tmp_path, "--convert-to", "docx:MS Word 2007 XML", "--outdir", saved, *sources)
     data = tmp_path / "client.json"
     data.write_text(json.dumps({**SAMPLE, "MontantDu": 1234.5}), encoding="utf-8")
     record = read_one(data)
+    merged = []
     for name in ("word.docx", "lo.docx"):
-        out = tmp_path / "out" / name
-        out.parent.mkdir(exist_ok=True)
-        from mailmerge import merge_one
-
-        merged = merge_one(saved / name, record, out)
-        text = all_text(merged)
+        out = merge_one(saved / name, record, tmp_path / "out" / name)
+        text = all_text(out)
         assert "Durand" in text or "DURAND" in text
-        assert "«" not in text and "<Nom>" not in text and "MERGEFIELD" not in text
-        pdf = convert_to_pdf(merged, tmp_path / "pdf")
-        assert pdf.read_bytes().startswith(b"%PDF")
-    assert "1\u00a0234,50" in all_text(tmp_path / "out" / "word.docx")
+        assert "«" not in text and "<Nom>" not in text and "MERGEFIELD" not in parts_xml(out)
+        merged.append(out)
+    assert "1\u00a0234,50" in all_text(merged[0])
+    _soffice(tmp_path, "--convert-to", "pdf", "--outdir", tmp_path / "pdf", *merged)
+    for out in merged:
+        assert (tmp_path / "pdf" / f"{out.stem}.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_one_from_a_crm_customer_completed_by_json(db_url: str, tmp_path: Path) -> None:
