@@ -162,8 +162,6 @@ class Actions:
 
     def do_CoreStatus(self, m: Message) -> Reply:
         now = self.pbx.clock.now()
-        up = self.pbx.uptime()
-        start = now.timestamp() - up
         return ok(
             m.action_id,
             None,
@@ -173,7 +171,6 @@ class Actions:
             ("CoreReloadTime", now.strftime("%H:%M:%S")),
             ("CoreCurrentCalls", str(len(self.pbx.channels))),
             ("CoreProcessedCalls", str(self.pbx._chan_seq)),
-            ("CoreStartupEpoch", str(int(start))),
         )
 
     def do_CoreSettings(self, m: Message) -> Reply:
