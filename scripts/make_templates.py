@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import sys
+import zipfile
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -159,6 +161,8 @@ def build(letter: Letter, company: dict) -> None:
     _letterhead(document, company)
     core = document.core_properties
     core.title, core.author = letter.title, company["name"]
+    core.comments = "Modèle produit par scripts/make_templates.py"
+    core.created = core.modified = datetime(2026, 1, 1)
 
     def para(segments: list[Segment], indent: bool = False, after: float = 0, align=None):
         paragraph = document.add_paragraph()
@@ -216,6 +220,17 @@ def build(letter: Letter, company: dict) -> None:
     para([field("Service")], indent=True)
     para([text(company["name"])], indent=True)
     document.save(str(OUT / letter.file))
+    _stable_zip(OUT / letter.file)
+
+
+def _stable_zip(path: Path) -> None:
+    """Rewrite the .docx with fixed entry dates, so regenerating changes nothing in git."""
+    with zipfile.ZipFile(path) as archive:
+        parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts:
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data,
+                             compress_type=zipfile.ZIP_DEFLATED)  # fmt: skip
 
 
 # --- the letters ----------------------------------------------------------------------------
