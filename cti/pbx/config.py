@@ -9,6 +9,7 @@ in `cti/asterisk/` for the demo company (Orbelia Télécom, seed_data/company.ya
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from gettext import gettext as _
 
 from cti.pbx.permissions import parse_classes
 
@@ -46,7 +47,11 @@ class QueueConfig:
 
     def __post_init__(self) -> None:
         if self.strategy not in STRATEGIES:
-            raise ValueError(f"unsupported queue strategy: {self.strategy}")
+            raise ValueError(
+                _(
+                    "Stratégie de file « {strategy} » non prise en charge (au choix : {known})."
+                ).format(strategy=self.strategy, known=", ".join(sorted(STRATEGIES)))
+            )
 
 
 @dataclass(frozen=True)

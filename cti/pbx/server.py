@@ -14,6 +14,7 @@ import hashlib
 import itertools
 import secrets
 from collections.abc import Callable
+from gettext import gettext as _
 
 from cti.ami.codec import CodecError, Decoder, Message, encode_banner, encode_message
 from cti.pbx.actions import Actions, Reply, error, ok
@@ -293,9 +294,13 @@ class PbxServer:
         Raises ValueError for an unknown queue or a number that is not digits.
         """
         if self.config.queue(queue) is None:
-            raise ValueError(f"unknown queue: {queue}")
+            raise ValueError(_("File d'attente inconnue : « {queue} ».").format(queue=queue))
         if not number.isdigit():
-            raise ValueError(f"not a phone number: {number}")
+            raise ValueError(
+                _("Numéro d'appelant invalide : « {number} » (chiffres uniquement).").format(
+                    number=number
+                )
+            )
         call_id = f"{self.config.system_name}-call-{next(self._calls)}"
         headers: Pairs = [
             ("Action", "Originate"),

@@ -391,10 +391,13 @@ async def test_park_and_retrieve(h: Harness) -> None:
 
 def test_place_customer_call_checks_its_input(clock: VirtualClock) -> None:
     server = PbxServer(default_config(), clock)
-    with pytest.raises(ValueError, match="unknown queue"):
+    with pytest.raises(ValueError, match="File d'attente inconnue : « support »"):
         server.place_customer_call("0612345678", "support")
-    with pytest.raises(ValueError, match="not a phone number"):
+    with pytest.raises(ValueError, match="chiffres uniquement"):
         server.place_customer_call("06 12", "accueil")
+    assert server.pbx.channels == {}
+    with pytest.raises(ValueError, match="Stratégie de file « linear » non prise en charge"):
+        QueueConfig("accueil", "linear")
 
 
 # ------------------------------------------------------------------ over AMI
