@@ -35,13 +35,18 @@ Listener = Callable[[str, str, Pairs], None]
 
 
 class Clock(Protocol):
-    """What the PBX needs from a clock (workstation/clock.py's protocol)."""
+    """What the PBX needs from a clock: cti.clock.Clock plus `now()` (epochs in Uniqueids).
+
+    workstation.clock's SystemClock and VirtualClock fit it.
+    """
 
     def now(self) -> Any: ...
 
     def monotonic(self) -> float: ...
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> Any: ...
+
+    async def sleep(self, delay: float) -> None: ...
 
 
 #: Dial outcome -> OriginateResponse Reason (17/18: 4 answered, 5 busy, 8 congestion,
