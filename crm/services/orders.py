@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from gettext import gettext as _
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,6 +17,7 @@ from crm import validation
 from crm.errors import NotFound, RuleViolation, ValidationError
 from crm.models import ORDER_CHANNELS, Contract, Offer, Order, OrderLine, User
 from crm.services._common import ZERO, get_customer, local_date, require_aware
+from crm.validation import CENT
 from crm.views import OfferView, OrderLineView, OrderView
 
 MAX_QUANTITY = 10
@@ -32,6 +35,11 @@ class PricingRules:
     bundle_discount: Decimal = Decimal("5.00")
     bundle_max_plans: int = 4
     activation_fee_code: str = "FEE-ACTIVATION-BOX"
+
+    @classmethod
+    def from_company(cls, company: Mapping[str, Any]) -> PricingRules:
+        """The rules from company.yaml (its top-level `bundle_discount`)."""
+        return cls(bundle_discount=Decimal(str(company["bundle_discount"])).quantize(CENT))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 COMPANY = yaml.safe_load(
     (Path(__file__).resolve().parents[2] / "seed_data" / "company.yaml").read_text("utf-8")
 )
-RULES = PricingRules(bundle_discount=Decimal(str(COMPANY["bundle_discount"])))
+RULES = PricingRules.from_company(COMPANY)
 
 
 def counts(session_factory: sessionmaker) -> dict[str, int]:
