@@ -1,0 +1,1 @@
+"""Reusable widgets of the workstation desk (customer panel, forms, panels)."""
