@@ -36,13 +36,51 @@ _COMPOUNDS = [
 # from queries (not from the index) so that AND does not require them.
 _NOISE_WORDS = """
     a as ai est sont suis etre ete etait c ca cela ceci ce cet cette ces
-    comment pourquoi quoi quand combien quel quelle quels quelles lequel laquelle ou
+    comment pourquoi quoi quand quel quelle quels quelles lequel laquelle ou
     faire fait faut peut peux puis pouvoir dois doit devoir veux veut voudrais vouloir
-    besoin svp stp merci bonjour bonsoir aide aider plus tres trop si marche pas
+    besoin svp stp merci bonjour bonsoir aide aider tres si marche pas
     do does did how what why where when which who whom i im my me mine you your we our
     can could should would been have has its please want need
 """
 QUERY_NOISE = frozenset(_NOISE_WORDS.split())
+
+# What callers and students say beside what the documentation writes (query side only: a
+# typed word also matches its synonyms). Keys are lowercase without accents.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "combien": ("prix", "tarif"),
+    "coute": ("prix", "tarif"),
+    "coutent": ("prix", "tarif"),
+    "cout": ("prix", "tarif"),
+    "prix": ("tarif",),
+    "tarif": ("prix",),
+    "portable": ("mobile",),
+    "mobile": ("portable",),
+    "tele": ("tv", "télévision"),
+    "television": ("tv",),
+    "tv": ("télévision",),
+    "rdv": ("rendez",),
+    "deces": ("décédé",),
+    "decede": ("décès",),
+    "mort": ("décès",),
+    "enerve": ("mécontent", "agressif", "colère"),
+    "crie": ("agressif", "colère"),
+    "insulte": ("agressif", "insultes"),
+    "routeur": ("box",),
+    "modem": ("box",),
+    "appli": ("application",),
+    "tel": ("téléphone",),
+    "courriel": ("email",),
+    "payer": ("paiement",),
+    "paye": ("paiement", "payé"),
+    "coupe": ("coupure",),
+    "vendre": ("vente",),
+    "vente": ("vendre",),
+    "router": ("box",),
+    "invoice": ("bill",),
+    "bill": ("invoice",),
+    "broadband": ("internet",),
+    "cellphone": ("mobile",),
+}
 
 
 def _builder(language: str | None, stem: bool) -> tantivy.TextAnalyzer:

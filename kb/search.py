@@ -32,6 +32,7 @@ from kb.analysis import (
     ENGLISH,
     FRENCH,
     QUERY_NOISE,
+    SYNONYMS,
     WORD,
     analyze,
     fold,
@@ -398,6 +399,9 @@ class _Search:
             return None
         for accented in self.lexicon.accented(word):
             french.update(_terms(FRENCH, accented))
+        for synonym in SYNONYMS.get(fold(word), ()):
+            french.update(_terms(FRENCH, synonym))
+            english.update(_terms(ENGLISH, synonym))
         return {"fr": french, "en": english}
 
     def term_clause(self, terms: dict[str, set[str]], fuzzy: bool) -> tantivy.Query:

@@ -82,3 +82,10 @@ def test_parse_bounds_the_input() -> None:
     assert parse_user_query('AND OR NOT + - : ^ ~ * ( ) [ ] { } "').words == (
         "and", "or", "not",
     )  # fmt: skip
+
+
+def test_parse_keeps_product_words() -> None:
+    # "plus" names the Box Plus: not a question word.
+    assert parse_user_query("combien coute la box plus").words == (
+        "combien", "coute", "box", "plus",
+    )  # fmt: skip

@@ -143,3 +143,11 @@ def test_article_and_bases(fixture_kb: KnowledgeBase) -> None:
     assert [(b.code, b.articles) for b in fixture_kb.bases("student")] == [
         ("offres", 2), ("assistance", 4),
     ]  # fmt: skip
+
+
+def test_synonyms_of_what_callers_say(fixture_kb: KnowledgeBase) -> None:
+    # "portable" is what callers say; the article writes "mobile".
+    results = fixture_kb.search("forfait portable", role="student")
+    assert results.mode == "exact"
+    assert ids(results)[0] == "OFF-002"
+    assert "«mobile»" in results.hits[0].snippet.render()
