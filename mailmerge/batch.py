@@ -38,6 +38,7 @@ from mailmerge.package import REL_NS, serialize
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 HEADER_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+PART_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}+xml"
 FOOTER_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 
 
@@ -321,7 +322,8 @@ def _add_overrides(content_types: bytes, extra: list[tuple[str, str, str]]) -> b
     for _rid, name, original in extra:
         element = etree.SubElement(root, f"{{{CT}}}Override")
         element.set("PartName", f"/{name}")
-        element.set("ContentType", types.get(f"/{original}", ""))
+        kind = "header" if PurePosixPath(original).name.startswith("header") else "footer"
+        element.set("ContentType", types.get(f"/{original}") or PART_TYPE.format(kind=kind))
     return serialize(root)
 
 

@@ -182,8 +182,7 @@ class Template:
 
     def _compile(self, package: Package, name: str) -> None:
         root = package.xml(name)
-        place = _place(name)
-        slots = self._replace_complex(root, place) + self._replace_simple(root, place)
+        slots = self._replace_complex(root) + self._replace_simple(root)
         body = root.find(W_BODY) if name == self.main else None
         if body is None and not slots:
             return  # untouched parts keep their original bytes
@@ -274,7 +273,7 @@ class Template:
         self.nodes.append(node)
         anchor.addprevious(run)
 
-    def _replace_complex(self, root: etree._Element, place: str) -> int:
+    def _replace_complex(self, root: etree._Element) -> int:
         count = 0
         for found in self._scan(root):
             assert found.node is not None and found.end is not None
@@ -310,7 +309,7 @@ class Template:
                     owner.remove(element)
         return count
 
-    def _replace_simple(self, root: etree._Element, place: str) -> int:
+    def _replace_simple(self, root: etree._Element) -> int:
         count = 0
         for simple in list(root.iter(W_FLDSIMPLE)):
             code = simple.get(W_INSTR, "")

@@ -19,6 +19,7 @@ from docx_builders import (
     TEMPLATE_MAIN,
     build_docx,
     field,
+    libreoffice_field,
     libreoffice_template,
     paragraph,
     rpr,
@@ -298,3 +299,15 @@ def _ROUND_TRIP_TEMPLATE() -> Template:
         return Template.open(build_docx(directory / "m.docx", body))
     finally:
         shutil.rmtree(directory)
+
+
+def test_libreoffice_database_field_names(tmp_path: Path) -> None:
+    """LibreOffice may keep the data source in the name: clients.Feuille1.Nom."""
+    body = paragraph(
+        libreoffice_field("clients.Feuille1.Prenom"), run(" "), libreoffice_field("Nom")
+    )
+    template = Template.open(build_docx(tmp_path / "m.docx", body))
+    assert [f.variable.name for f in template.fields if f.variable] == ["Prenom", "Nom"]
+    out = merge_one(template, {"Prenom": "Claire", "Nom": "Durand"}, tmp_path / "l.docx")
+    assert "Claire Durand" in all_text(out)
+    assert_clean(out)
