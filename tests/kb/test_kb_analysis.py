@@ -87,5 +87,5 @@ def test_parse_bounds_the_input() -> None:
 def test_parse_keeps_product_words() -> None:
     # "plus" names the Box Plus: not a question word.
     assert parse_user_query("combien coute la box plus").words == (
-        "combien", "coute", "box", "plus",
+        "combien", "coute", "la", "box", "plus",
     )  # fmt: skip
