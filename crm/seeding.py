@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import Connection, Engine, Table, func, inspect, select, text
+from sqlalchemy import Connection, Date, Dialect, Engine, Table, func, inspect, select, text
 from sqlalchemy.orm import sessionmaker
 
 from crm import models
 from crm.errors import CrmError, ValidationError
-from crm.models import CRM_TABLES
+from crm.models import CRM_TABLES, UTCDateTime
 from crm.passwords import hash_password as default_hash_password
 from crm.seed_customers import (
     CUSTOMER_TABLES,
@@ -254,6 +254,24 @@ def _insert(connection: Connection, table: str, rows: list[dict[str, Any]]) -> N
                     values[index] = convert(value)
         params.append(tuple(values))
     connection.exec_driver_sql(sql, params)
+
+
+def _sqlite_utc(value: datetime) -> str:
+    # What UTCDateTime + SQLite's DATETIME processor store, in one C-level call.
+    if value.tzinfo is None:
+        raise ValueError("naive datetime: CRM datetimes must be timezone-aware")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _bind_processor(column_type: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """The column's bind processor; on SQLite, dates and datetimes take a faster equivalent
+    (tests check both give the same text)."""
+    if dialect.name == "sqlite":
+        if isinstance(column_type, UTCDateTime):
+            return _sqlite_utc
+        if type(column_type) is Date:
+            return date.isoformat
+    return column_type.dialect_impl(dialect).bind_processor(dialect)
 
 
 _PREPARED: dict[tuple[str, str, tuple[str, ...]], tuple[str, list[tuple[int, Any]]]] = {}

@@ -405,3 +405,26 @@ def test_naive_now_is_refused(sqlite_engine: Engine) -> None:
     with pytest.raises(ValueError, match="aware"):
         seed_demo_company(sqlite_engine, SEED_DIR, customers=10, now=datetime(2026, 1, 1))
     assert not is_seeded(sqlite_engine)
+
+
+def test_fast_sqlite_processors_store_what_sqlalchemy_stores() -> None:
+    from datetime import date, timezone
+
+    from sqlalchemy import Date
+    from sqlalchemy.dialects import sqlite
+
+    from crm.models import UTCDateTime
+    from crm.seeding import _bind_processor
+
+    dialect = sqlite.dialect()
+    paris = timezone(timedelta(hours=1))
+    for value in (
+        datetime(2026, 3, 1, 9, 5, 7, 12, tzinfo=paris),
+        datetime(2026, 1, 1, tzinfo=UTC),
+    ):
+        reference = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
+        assert _bind_processor(UTCDateTime(), dialect)(value) == reference(value)
+    reference = Date().dialect_impl(dialect).bind_processor(dialect)
+    assert _bind_processor(Date(), dialect)(date(2026, 2, 9)) == reference(date(2026, 2, 9))
+    with pytest.raises(ValueError, match="naive"):
+        _bind_processor(UTCDateTime(), dialect)(datetime(2026, 1, 1))
