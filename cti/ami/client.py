@@ -489,7 +489,15 @@ class AmiClient:
         assert isinstance(message, Message)
         key, value = message.first
         if key == "Event":
-            self._on_event(value, message)
+            # Hot path: a live event nobody waits for or listens to costs one dict lookup.
+            if (
+                self._lists
+                or self._waiters
+                or self._all_listeners
+                or value in self._listeners
+                or value == "FullyBooted"
+            ):
+                self._on_event(value, message)
         elif key == "Response":
             self._on_response(value, message)
         elif (name := message.event) is not None:
