@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import shutil
 import sqlite3
@@ -228,6 +229,8 @@ def bench(size: int, query_count: int, workdir: Path) -> None:
         print(f"{name:22}{seconds:9.1f}{size_bytes / 1e6:9.1f}{p50:9.3f}{p95:9.3f}")
     for level, kb_row, fts_row in (("engine", rows[0], rows[1]), ("full", rows[2], rows[3])):
         print(f"p95 speed-up vs FTS5 ({level}): {fts_row[3][1] / kb_row[3][1]:.1f}x")
+    # Other processes on the machine skew latencies: say how busy it was.
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     connection.close()
 
 
