@@ -128,6 +128,19 @@ def test_pdf_without_libreoffice_says_so(tmp_path: Path, monkeypatch: pytest.Mon
     assert not (tmp_path / "out").exists()
 
 
+NATIVE_LIBREOFFICE = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3"
+ office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text>
+<text:p>Bonjour <text:database-display text:table-name="Feuille1" text:table-type="table"
+ text:column-name="Prenom" text:database-name="clients">&lt;Prenom&gt;</text:database-display>
+ <text:database-display text:table-name="Feuille1" text:table-type="table"
+ text:column-name="Nom" text:database-name="clients">&lt;Nom&gt;</text:database-display>,</text:p>
+<text:p>Montant : <text:database-display text:table-name="Feuille1" text:table-type="table"
+ text:column-name="MontantDu" text:database-name="clients">&lt;MontantDu&gt;</text:database-display>
+ €</text:p></office:text></office:body></office:document>"""
+
+
 def _soffice(tmp_path: Path, *args: str | Path) -> None:
     """One LibreOffice run (several files at once: each start costs seconds)."""
     profile = f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}"
@@ -142,9 +155,12 @@ def test_template_saved_by_libreoffice_merges_and_reopens(tmp_path: Path) -> Non
 
     from mailmerge import merge_one, read_one
 
+    native = tmp_path / "natif.fodt"  # a letter written in LibreOffice with database fields
+    native.write_text(NATIVE_LIBREOFFICE, encoding="utf-8")
     sources = [
         word_style_template(tmp_path / "word.docx"),
         libreoffice_template(tmp_path / "lo.docx"),
+        native,
     ]
     saved = tmp_path / "saved"
     _soffice(tmp_path, "--convert-to", "docx:MS Word 2007 XML", "--outdir", saved, *sources)
@@ -152,13 +168,15 @@ def test_template_saved_by_libreoffice_merges_and_reopens(tmp_path: Path) -> Non
     data.write_text(json.dumps({**SAMPLE, "MontantDu": 1234.5}), encoding="utf-8")
     record = read_one(data)
     merged = []
-    for name in ("word.docx", "lo.docx"):
+    for name in ("word.docx", "lo.docx", "natif.docx"):
         out = merge_one(saved / name, record, tmp_path / "out" / name)
         text = all_text(out)
         assert "Durand" in text or "DURAND" in text
         assert "«" not in text and "<Nom>" not in text and "MERGEFIELD" not in parts_xml(out)
         merged.append(out)
     assert "1\u00a0234,50" in all_text(merged[0])
+    assert "Bonjour Claire Durand,\nMontant : 1\u00a0234,50 €" in all_text(merged[2])
+    assert "mailMerge" not in parts_xml(merged[2])
     _soffice(tmp_path, "--convert-to", "pdf", "--outdir", tmp_path / "pdf", *merged)
     for out in merged:
         assert (tmp_path / "pdf" / f"{out.stem}.pdf").read_bytes().startswith(b"%PDF")
