@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import sqlite3
 import time
 import uuid
 from collections import Counter, defaultdict
@@ -34,9 +35,12 @@ from kb.articles import Article, Base, Content, content_digest, load_content
 from kb.errors import ContentError, IndexCorrupt, IndexWriteError
 
 # Bump when the schema or the analysis changes: older indexes are then rebuilt.
-INDEX_FORMAT = f"kb-4/tantivy-{tantivy.__version__}"
+INDEX_FORMAT = f"kb-5/tantivy-{tantivy.__version__}"
 POINTER = "CURRENT"
 META = "kb-meta.json"
+# The articles' Markdown, read only to open an article: kept out of tantivy's document store
+# so that fetching search hits decompresses half as much.
+TEXTS = "articles.sqlite3"
 # A build folder older than this is a crashed build and may be removed.
 STALE_BUILD_SECONDS = 3600
 
@@ -81,7 +85,6 @@ def build_schema(group_count: int) -> tantivy.Schema:
                     stored=name != "tags",
                     tokenizer_name=analyzer,
                 )
-    builder.add_bytes_field("markdown", stored=True, indexed=False)
     return builder.build()
 
 
@@ -113,6 +116,18 @@ class OpenIndex:
         self.searcher = self.index.searcher()
         self.groups = base_groups(self.info.bases)
 
+    def markdown(self, article_id: str) -> str | None:
+        """The Markdown of an article (exact id as indexed), None if absent."""
+        uri = (self.info.path / TEXTS).as_uri() + "?mode=ro"
+        connection = sqlite3.connect(uri, uri=True)
+        try:
+            row = connection.execute(
+                "SELECT markdown FROM article WHERE id = ?", (article_id,)
+            ).fetchone()
+        finally:
+            connection.close()
+        return row[0] if row else None
+
 
 def pointer_state(index_dir: Path) -> tuple[int, int] | None:
     """Identity of the CURRENT file (inode, mtime): changes whenever a build swaps it."""
@@ -140,7 +155,6 @@ def article_document(article: Article, group: int, text: str | None = None) -> t
         text_field("tags", article.language, group), normalize(" ".join(article.tags))
     )
     document.add_text(text_field("body", article.language, group), normalize(body))
-    document.add_bytes("markdown", article.markdown.encode("utf-8"))
     return document
 
 
@@ -156,7 +170,7 @@ def write_index(
     (IndexWriteError when the folder cannot be written)."""
     try:
         return _write_index(content, Path(index_dir), heap_bytes, threads)
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, sqlite3.Error) as error:
         raise IndexWriteError(
             _("Impossible d'écrire l'index dans {path} : {error}").format(
                 path=index_dir, error=error
@@ -185,6 +199,7 @@ def _write_index(content: Content, index_dir: Path, heap_bytes: int, threads: in
             )
         writer.commit()
         writer.wait_merging_threads()
+        _write_texts(building / TEXTS, content.articles)
         vocabulary = {base: _word_counts(counts) for base, counts in per_base.items()}
         built_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         meta = {
@@ -213,6 +228,18 @@ def _write_index(content: Content, index_dir: Path, heap_bytes: int, threads: in
         bases=content.bases,
         seconds=time.perf_counter() - started,
     )
+
+
+def _write_texts(path: Path, articles: Iterable[Article]) -> None:
+    connection = sqlite3.connect(path)
+    try:
+        with connection:
+            connection.execute("CREATE TABLE article (id TEXT PRIMARY KEY, markdown TEXT NOT NULL)")
+            connection.executemany(
+                "INSERT INTO article VALUES (?, ?)", ((a.id, a.markdown) for a in articles)
+            )
+    finally:
+        connection.close()
 
 
 def _word_counts(counts: Counter[str]) -> dict[str, int]:
@@ -275,6 +302,13 @@ def open_current(index_dir: Path) -> OpenIndex | None:
             pointer=pointer,
         )
         count = opened.searcher.num_docs
+        texts = _count_texts(generation / TEXTS)
+        if texts != meta["articles"]:
+            raise IndexCorrupt(
+                _("{found} textes d'articles au lieu de {expected}").format(
+                    found=texts, expected=meta["articles"]
+                )
+            )
         if count != meta["articles"]:
             raise IndexCorrupt(
                 _("{found} articles dans l'index au lieu de {expected}").format(
@@ -289,6 +323,21 @@ def open_current(index_dir: Path) -> OpenIndex | None:
     except (ValueError, OSError, KeyError, TypeError, IndexError) as error:
         raise IndexCorrupt(_("index tantivy illisible ({error})").format(error=error)) from error
     return opened
+
+
+def _count_texts(path: Path) -> int:
+    if not path.is_file():
+        raise IndexCorrupt(_("fichier {file} absent").format(file=TEXTS))
+    try:
+        connection = sqlite3.connect(path.as_uri() + "?mode=ro", uri=True)
+        try:
+            return int(connection.execute("SELECT count(*) FROM article").fetchone()[0])
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        raise IndexCorrupt(
+            _("fichier {file} illisible ({error})").format(file=TEXTS, error=error)
+        ) from error
 
 
 def _read_meta(generation: Path) -> dict[str, Any]:

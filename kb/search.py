@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -222,7 +223,7 @@ class KnowledgeBase:
         index = self._current()
         try:
             return action(index)
-        except (ValueError, OSError) as error:
+        except (ValueError, OSError, sqlite3.Error) as error:
             with self._lock:
                 self.notices = (
                     _(
@@ -271,8 +272,9 @@ class KnowledgeBase:
                 query = tantivy.Query.term_query(index.schema, "id", key)
                 for _score, address in index.searcher.search(query, 2, count=False).hits:
                     stored = index.searcher.doc(address).to_dict()
-                    if stored["base"][0] in readable:
-                        return _article(stored, index.groups)
+                    markdown = index.markdown(stored["id"][0])
+                    if stored["base"][0] in readable and markdown is not None:
+                        return _article(stored, index.groups, markdown)
             raise NotFound(_("Article introuvable : {id}.").format(id=article_id.strip()[:40]))
 
         return self._run(run)
@@ -334,7 +336,7 @@ def _stored_text(stored: dict[str, list], name: str, groups: dict[str, int]) -> 
     return stored.get(field, [""])[0]
 
 
-def _article(stored: dict[str, list], groups: dict[str, int]) -> Article:
+def _article(stored: dict[str, list], groups: dict[str, int], markdown: str) -> Article:
     language = stored["language"][0]
     audience = stored.get("audience", [""])[0] or None
     return Article(
@@ -344,7 +346,7 @@ def _article(stored: dict[str, list], groups: dict[str, int]) -> Article:
         language=language,
         tags=tuple(stored.get("tag", [])),
         updated=dt.date.fromisoformat(stored["updated"][0]),
-        markdown=stored["markdown"][0].decode("utf-8"),
+        markdown=markdown,
         path=stored["path"][0],
         audience=audience,
     )

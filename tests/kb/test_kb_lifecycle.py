@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kb.errors import ContentError, IndexWriteError
-from kb.index import META, POINTER, build_index, open_current
+from kb.index import META, POINTER, TEXTS, build_index, open_current
 from kb.search import KnowledgeBase
 
 NEW_ARTICLE = """---
@@ -60,8 +60,18 @@ def test_stale_index_is_rebuilt(content: Path, tmp_path: Path) -> None:
         lambda generation, index_dir: (generation / "meta.json").unlink(),
         lambda generation, index_dir: (index_dir / POINTER).write_text("gen-absent"),
         lambda generation, index_dir: (index_dir / POINTER).write_bytes(b"\xff\xfe../"),
+        lambda generation, index_dir: (generation / TEXTS).write_bytes(b"SQLite format 3\x00!"),
+        lambda generation, index_dir: (generation / TEXTS).unlink(),
     ],
-    ids=["truncated-kb-meta", "garbage-meta", "missing-meta", "dangling-pointer", "bad-pointer"],
+    ids=[
+        "truncated-kb-meta",
+        "garbage-meta",
+        "missing-meta",
+        "dangling-pointer",
+        "bad-pointer",
+        "garbage-texts",
+        "missing-texts",
+    ],
 )
 def test_corrupt_index_gives_message_and_is_rebuilt(content: Path, tmp_path: Path, damage) -> None:
     index_dir = tmp_path / "index"
