@@ -30,6 +30,7 @@ from mailmerge import (
     read_records,
 )
 from mailmerge.batch import file_stem
+from mailmerge.output import ensure_directory
 from workstation.cli import db_option, fail, settings_from
 
 if TYPE_CHECKING:
@@ -268,7 +269,7 @@ def one_command(
             click.echo(preview_record(compiled, record))
         if out_dir is None:
             return
-        out_dir.mkdir(parents=True, exist_ok=True)
+        ensure_directory(out_dir)
         target = out_dir
         if name_pattern:
             target = out_dir / f"{file_stem(compiled, record, 1, name_pattern)}.docx"
