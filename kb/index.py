@@ -3,7 +3,8 @@
 Layout of the index folder::
 
     CURRENT                 name of the generation in use (replaced atomically)
-    gen-<time>-<random>/    a complete tantivy index + kb-meta.json (digest, bases, words)
+    gen-<time>-<random>/    a complete tantivy index, kb-meta.json (digest, bases, words)
+                            and articles.sqlite3 (each article's Markdown)
     tmp-<random>/           a generation being built (never read)
 
 A build writes a whole new generation, then swaps `CURRENT` with `os.replace`, so readers in

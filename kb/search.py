@@ -219,11 +219,15 @@ class KnowledgeBase:
             return self._index
 
     def _run(self, action: Callable[[OpenIndex], T]) -> T:
-        """Run a read; if tantivy fails on damaged files, rebuild once and retry."""
+        """Run a read. If it fails because another process swapped in a new generation
+        (ours may be removed), retry on the new one; if the current generation itself is
+        damaged, rebuild it once and retry."""
         index = self._current()
         try:
             return action(index)
         except (ValueError, OSError, sqlite3.Error) as error:
+            if pointer_state(self.index_dir) != index.pointer:
+                return action(self._current())
             with self._lock:
                 self.notices = (
                     _(
@@ -231,7 +235,6 @@ class KnowledgeBase:
                         "il est reconstruit à partir des articles."
                     ).format(reason=error),
                 )
-                self._index = None
                 self._use(_rebuild(self.content_dir, self.index_dir))
             return action(self._current())
 

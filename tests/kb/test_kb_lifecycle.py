@@ -121,9 +121,17 @@ def test_readers_follow_a_swap_made_elsewhere(content: Path, tmp_path: Path) -> 
 
 def test_old_generations_are_cleaned(content: Path, tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
-    for _round in range(4):
+    reader = KnowledgeBase.open(content, index_dir)
+    first = current_generation(index_dir)
+    for _round in range(3):
         build_index(content, index_dir)
     assert len(list(index_dir.glob("gen-*"))) == 2  # the current one and the one before
+    assert not first.exists()
+    # A reader whose generation was removed moves to the current one, without a rebuild.
+    assert reader.article("OFF-001", role="student").markdown.startswith("# Box Essentielle")
+    assert reader.search("box", role="student").total == 3
+    assert reader.notices == ()
+    assert len(list(index_dir.glob("gen-*"))) == 2
 
 
 BUILDER = """
