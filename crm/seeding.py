@@ -2,9 +2,11 @@
 
 The facts come from the plain files of `seed_data/` (company.yaml, customers.yaml,
 campaigns.yaml, objectives.yaml, messages.yaml, history.yaml, communes.csv); the generated
-customers from `crm.seed_customers`. Rows go in with Core bulk inserts, one transaction per
-chunk of customers, so a million customers fit in bounded memory. The demo accounts are
-written last: a database with customers but no users was interrupted while seeding.
+customers from `crm.seed_customers` (who they are), `crm.seed_phones` (their numbers) and
+`crm.seed_rows` (their contracts, bills and history as rows). Rows go in with Core bulk
+inserts, one transaction per chunk of customers, so a million customers fit in bounded
+memory. The demo accounts are written last: a database with customers but no users was
+interrupted while seeding.
 """
 
 from __future__ import annotations
@@ -29,22 +31,20 @@ from crm.errors import CrmError, ValidationError
 from crm.models import CRM_TABLES, UTCDateTime
 from crm.passwords import hash_password as default_hash_password
 from crm.seed_customers import (
-    CUSTOMER_TABLES,
     PARIS,
     STUDENT_NAMES,
     CampaignInfo,
     CustomerSpec,
     OfferInfo,
-    PhoneFactory,
     QuestionInfo,
     World,
-    Writer,
     build_pools,
     cents,
     fixed_customer,
-    money,
     random_customer,
 )
+from crm.seed_phones import PhoneFactory
+from crm.seed_rows import CUSTOMER_TABLES, Writer
 from crm.validation import phone as normalise_phone
 
 Progress = Callable[[int, int], None]
@@ -803,4 +803,4 @@ def _reset_sequences(connection: Connection) -> None:
         )
 
 
-__all__ = ["SeedError", "SeedReport", "is_seeded", "money", "seed_demo_company"]
+__all__ = ["SeedError", "SeedReport", "is_seeded", "seed_demo_company"]
