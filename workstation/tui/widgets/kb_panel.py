@@ -123,7 +123,7 @@ class KbPanel(Vertical):
     KbPanel #kb-article-body {
         height: 1fr;
     }
-    KbPanel.-reading #kb-bases {
+    KbPanel.-reading #kb-bases, KbPanel.-reading #kb-status {
         display: none;
     }
     """
