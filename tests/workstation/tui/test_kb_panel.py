@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.widget import Widget
@@ -18,6 +19,7 @@ from textual.worker import WorkerFailed
 
 from kb.search import KnowledgeBase
 from seed_data import SEED_DIR
+from workstation.tui.widgets.guide_panel import GuidePanel
 from workstation.tui.widgets.kb_panel import SUGGESTION_ID, BaseList, KbPanel
 
 
@@ -81,6 +83,11 @@ def status(pilot: Pilot) -> str:
     return str(pilot.app.query_one("#kb-status", Static).render())
 
 
+def screen_text(pilot: Pilot) -> str:
+    """The characters on the terminal, line by line (the compositor's output, as drawn)."""
+    return "\n".join(strip.text for strip in pilot.app.screen._compositor.render_strips())
+
+
 def visible(pilot: Pilot, widget: Widget) -> bool:
     region = widget.region
     screen = pilot.app.screen.region
@@ -114,7 +121,8 @@ async def test_bases_follow_the_role(knowledge: KnowledgeBase, captured: Capture
         assert "122 article(s)" in status(pilot)
         assert panel(pilot).results is not None
         assert all(hit.base != "facturation" for hit in panel(pilot).results.hits)
-        assert captured.of(KbPanel.Searched) == []
+        # Nothing is journaled until the student acts.
+        assert captured.messages == []
 
     async with Harness(knowledge, "trainer").run_test() as pilot:
         await settle(pilot)
@@ -305,7 +313,36 @@ async def test_renders_at_classroom_sizes(knowledge: KnowledgeBase, size: tuple[
         app = pilot.app
         for selector in ("#kb-query", "#kb-bases", "#kb-status", "#kb-results"):
             assert visible(pilot, app.query_one(selector)), selector
+        first = panel(pilot).results.hits[0]
+        drawn = screen_text(pilot)
+        assert first.title in drawn
+        assert "Offres et tarifs (26)" in drawn
+        assert "^f Rechercher" in drawn
         await pilot.press("down", "enter")
         await settle(pilot)
         for selector in ("#kb-query", "#kb-article-header", "#kb-article-body"):
             assert visible(pilot, app.query_one(selector)), selector
+        drawn = screen_text(pilot)
+        assert f"{first.id}  ·  {first.base_title}" in drawn
+        assert "esc Retour" in drawn
+
+
+async def test_side_by_side_with_the_guide_at_120_columns(knowledge: KnowledgeBase) -> None:
+    class Desk(App[None]):
+        def compose(self) -> ComposeResult:
+            with Horizontal():
+                yield KbPanel(knowledge, "student", debounce=0, limit=10)
+                yield GuidePanel(knowledge, "student", "vente")
+            yield Footer()
+
+    async with Desk().run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await search(pilot, "objection")
+        kb, guide = pilot.app.query_one(KbPanel), pilot.app.query_one(GuidePanel)
+        assert kb.region.right <= guide.region.x
+        assert kb.region.width >= 55 and guide.region.width >= 55
+        drawn = screen_text(pilot)
+        assert "Réponses aux objections" in drawn
+        assert "Argumentaire de vente — box fibre" in drawn
+        for widget in (kb.query_one("#kb-results"), guide.query_one("#guide-body")):
+            assert visible(pilot, widget)
