@@ -316,23 +316,29 @@ def _duplicate_ids(articles: list[Article]) -> list[str]:
     return problems
 
 
+# (markers of which one must be in the text for the rule to apply, pattern, replacement)
 _MD_RULES = [
-    (re.compile(r"^```.*$", re.MULTILINE), ""),
-    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*", re.MULTILINE), ""),
-    (re.compile(r"^[ \t]*>[ \t]?", re.MULTILINE), ""),
-    (re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+", re.MULTILINE), ""),
-    (re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,}|\|?[ \t:|-]*-{3,}[ \t:|-]*)$", re.MULTILINE), ""),
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"(\*\*|__|\*|`)"), ""),
-    (re.compile(r"[ \t]*\|[ \t]*"), " · "),
+    (("```",), re.compile(r"^```.*$", re.MULTILINE), ""),
+    (("#",), re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*", re.MULTILINE), ""),
+    ((">",), re.compile(r"^[ \t]*>[ \t]?", re.MULTILINE), ""),
+    (("",), re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+", re.MULTILINE), ""),
+    (
+        ("---", "***", "___"),
+        re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,}|\|?[ \t:|-]*-{3,}[ \t:|-]*)$", re.MULTILINE),
+        "",
+    ),
+    (("](",), re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (("](",), re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
+    (("*", "__", "`"), re.compile(r"(\*\*|__|\*|`)"), ""),
+    (("|",), re.compile(r"[ \t]*\|[ \t]*"), " · "),
 ]
 
 
 def markdown_to_text(markdown: str) -> str:
     """Markdown reduced to plain text on one line: what is indexed and quoted in snippets."""
     text = markdown
-    for pattern, replacement in _MD_RULES:
-        text = pattern.sub(replacement, text)
+    for markers, pattern, replacement in _MD_RULES:
+        if any(marker in text for marker in markers):  # most rules have nothing to do
+            text = pattern.sub(replacement, text)
     lines = [" ".join(line.split()).strip(" ·") for line in text.splitlines()]
     return " ".join(line for line in lines if line)

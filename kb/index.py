@@ -139,8 +139,9 @@ def pointer_state(index_dir: Path) -> tuple[int, int] | None:
     return (stat.st_ino, stat.st_mtime_ns)
 
 
-def article_document(article: Article, group: int, text: str | None = None) -> tantivy.Document:
-    """The tantivy document of an article (body indexed as plain text) in its access group."""
+def article_document(article: Article, group: int, body: str | None = None) -> tantivy.Document:
+    """The tantivy document of an article in its access group; `body` is the normalised
+    plain text of the article if already computed."""
     document = tantivy.Document()
     document.add_text("id", article.id)
     document.add_text("base", article.base)
@@ -150,12 +151,12 @@ def article_document(article: Article, group: int, text: str | None = None) -> t
     document.add_text("updated", article.updated.isoformat())
     document.add_text("audience", article.audience or "")
     document.add_text("path", article.path)
-    body = text if text is not None else article.text
+    body = body if body is not None else normalize(article.text)
     document.add_text(text_field("title", article.language, group), normalize(article.title))
     document.add_text(
         text_field("tags", article.language, group), normalize(" ".join(article.tags))
     )
-    document.add_text(text_field("body", article.language, group), normalize(body))
+    document.add_text(text_field("body", article.language, group), body)
     return document
 
 
@@ -193,11 +194,11 @@ def _write_index(content: Content, index_dir: Path, heap_bytes: int, threads: in
         writer = index.writer(heap_bytes, threads)
         per_base: dict[str, Counter[str]] = defaultdict(Counter)
         for article in content.articles:
-            text = article.text
-            writer.add_document(article_document(article, groups[article.base], text))
-            per_base[article.base].update(
-                words(normalize(" ".join((article.title, " ".join(article.tags), text))))
-            )
+            body = normalize(article.text)
+            writer.add_document(article_document(article, groups[article.base], body))
+            # Document frequencies: enough to rank suggestions, cheaper than every occurrence.
+            heading = normalize(" ".join((article.title, *article.tags)))
+            per_base[article.base].update(set(words(heading + " " + body)))
         writer.commit()
         writer.wait_merging_threads()
         _write_texts(building / TEXTS, content.articles)
