@@ -477,8 +477,17 @@ class AmiClient:
             log.error("AMI: %s", error)
             messages = error.messages
             self._abort()
+        listeners = self._listeners
+        busy = bool(self._lists or self._waiters or self._all_listeners)
         for message in messages:
+            # Hot path, inlined: a live event that no list, waiter or listener wants is dropped
+            # after one dict lookup (the codec's own triples are read directly).
+            if not busy and type(message) is Message and message._triples:
+                key, _sep, name = message._triples[0]
+                if key == "Event" and name not in listeners and name != "FullyBooted":
+                    continue
             self.dispatch(message)
+            busy = bool(self._lists or self._waiters or self._all_listeners)
 
     def dispatch(self, message: Message | Banner) -> None:
         """Route one decoded message: Banner, Response, list item, or live event."""

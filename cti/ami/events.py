@@ -16,6 +16,10 @@ from cti.ami.codec import Message
 E = TypeVar("E", bound="AmiEvent")
 
 
+_UNSEEN = "\0"
+_RAW_CACHE_LIMIT = 512
+
+
 def _norm(name: str) -> str:
     return name.replace("_", "").replace("-", "").lower()
 
@@ -30,18 +34,25 @@ class AmiEvent:
     action_id: str = ""
 
     _fieldmap_cache: ClassVar[dict[str, str] | None] = None
+    _rawmap_cache: ClassVar[dict[str, str | None] | None] = None
 
     @classmethod
     def from_message(cls: type[E], name: str, message: Message) -> E:
         """Build the event from a decoded message (first value of each known header)."""
-        mapping = cls.__dict__.get("_fieldmap_cache")
-        if mapping is None:  # computed once per class, on first use
+        raw = cls.__dict__.get("_rawmap_cache")
+        if raw is None:  # computed once per class, on first use
             skip = ("name", "message")
-            mapping = {_norm(f.name): f.name for f in fields(cls) if f.name not in skip}
-            cls._fieldmap_cache = mapping
+            cls._fieldmap_cache = {_norm(f.name): f.name for f in fields(cls) if f.name not in skip}
+            raw = cls._rawmap_cache = {}
+        mapping = cls._fieldmap_cache
+        assert mapping is not None
         values: dict[str, Any] = {}
-        for key, value in message:
-            attr = mapping.get(_norm(key))
+        for key, value in message.items():
+            attr = raw.get(key, _UNSEEN)
+            if attr is _UNSEEN:
+                attr = mapping.get(_norm(key))
+                if len(raw) < _RAW_CACHE_LIMIT:  # custom UserEvent headers must not grow it
+                    raw[key] = attr
             if attr is not None and attr not in values:
                 values[attr] = value
         return cls(name=name, message=message, **values)

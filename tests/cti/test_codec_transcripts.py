@@ -181,6 +181,18 @@ def test_oversized_banner_is_refused() -> None:
         decoder.feed(b"A" * 17)
 
 
+def test_lines_without_the_space_are_read_as_asterisk_reads_them() -> None:
+    # Asterisk's own action parser: the key ends at the first colon, blanks are skipped.
+    for chunks in ([b"Action:Ping\r\nActionID: a: b\r\n\r\n"], [b"Action:Ping\r\n", b"Act"]):
+        decoder = Decoder()
+        decoded = [m for c in chunks for m in decoder.feed(c)]
+        if decoded:
+            (message,) = decoded
+            assert message.items() == [("Action", "Ping"), ("ActionID", "a: b")]
+    (message,) = Decoder().feed(b"Event: X\r\nNoColonLine\r\nKey:\r\n\r\n")
+    assert message.items() == [("Event", "X"), ("NoColonLine", ""), ("Key", "")]
+
+
 def test_stray_blank_lines_between_frames_are_ignored() -> None:
     decoded = Decoder().feed(b"\r\n\r\nAction: Ping\r\n\r\n\r\n\r\nAction: Logoff\r\n\r\n")
     assert [m.action for m in decoded if isinstance(m, Message)] == ["Ping", "Logoff"]
