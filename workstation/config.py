@@ -22,9 +22,14 @@ ENV_VARS = {
     "pbx_url": "ACVD_PBX",
     "lang": "ACVD_LANG",
     "data_dir": "ACVD_DATA_DIR",
+    "wrapup_mode": "ACVD_WRAPUP_MODE",
+    "wrapup_seconds": "ACVD_WRAPUP_SECONDS",
 }
 
 LANGUAGES = ("fr", "en")
+#: After-call work: a code is optional, mandatory before Ready, or mandatory with a countdown
+#: after which a default code is recorded.
+WRAPUP_MODES = ("optional", "mandatory", "timed")
 
 
 class ConfigError(Exception):
@@ -40,6 +45,8 @@ class Settings:
     #: None runs the built-in PBX in-process; otherwise ami://user:secret@host:port.
     pbx_url: str | None = None
     lang: str = "fr"
+    wrapup_mode: str = "mandatory"
+    wrapup_seconds: int = 30
 
     @property
     def kb_index_dir(self) -> Path:
@@ -74,6 +81,20 @@ def _read_toml(path: Path) -> dict[str, Any]:
     return data
 
 
+def _positive_int(value: Any, name: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number <= 0:
+        raise ConfigError(
+            _("« {name} » doit être un nombre entier de secondes positif (reçu : {value}).").format(
+                name=name, value=value
+            )
+        )
+    return number
+
+
 def load_settings(
     overrides: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] | None = None,
@@ -99,7 +120,15 @@ def load_settings(
         db_url=str(values.get("db_url") or locations.default_database_url(data_dir)),
         pbx_url=values.get("pbx_url") or None,
         lang=str(values.get("lang") or "fr"),
+        wrapup_mode=str(values.get("wrapup_mode") or "mandatory"),
+        wrapup_seconds=_positive_int(values.get("wrapup_seconds", 30), "wrapup_seconds"),
     )
+    if settings.wrapup_mode not in WRAPUP_MODES:
+        raise ConfigError(
+            _("Mode de post-appel inconnu « {mode} » : choisissez {modes}.").format(
+                mode=settings.wrapup_mode, modes=", ".join(WRAPUP_MODES)
+            )
+        )
     if settings.lang not in LANGUAGES:
         raise ConfigError(
             _("Langue inconnue « {lang} » : choisissez fr ou en.").format(lang=settings.lang)

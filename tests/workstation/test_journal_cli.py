@@ -49,6 +49,9 @@ def test_verify_passes_then_names_an_edited_row(
 ) -> None:
     url, engine = demo_db
     runner = CliRunner()
+    listing = runner.invoke(main, ["journal", "list", "--db", url])
+    assert listing.exit_code == 0, listing.output
+    assert f"{DEMO}  02/11/2026 09:00  eleve" in listing.output and "   30  " in listing.output
     ok = runner.invoke(main, ["journal", "verify", "--db", url])
     assert ok.exit_code == 0 and "Journal intact : 1 vacation" in ok.output
     with engine.begin() as connection:

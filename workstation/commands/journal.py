@@ -77,8 +77,10 @@ def list_command(ctx: click.Context, db_url: str | None, agent: str | None) -> N
         click.echo(_("Aucune vacation enregistrée."))
     for shift in shifts:
         started = shift.started_at.astimezone(DISPLAY_ZONE).strftime("%d/%m/%Y %H:%M")
+        count = journal.count_entries(engine, shift.shift_id)
+        state = "" if shift.ended_at else _(" (en cours ou interrompue)")
         click.echo(
-            f"{shift.shift_id}  {started}  {shift.agent:<12} {shift.entries:5d}  {shift.title}"
+            f"{shift.shift_id}  {started}  {shift.agent:<12} {count:5d}  {shift.title}{state}"
         )
 
 

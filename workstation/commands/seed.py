@@ -9,11 +9,11 @@ from gettext import gettext as _
 import click
 from babel.numbers import format_decimal
 
-from crm.seeding import SeedError, seed_demo_company
-from seed_data import SEED_DIR
+from crm.seeding import SeedError
 from workstation.cli import db_option, fail, settings_from
 from workstation.clock import SystemClock
 from workstation.database import DatabaseUnavailable, open_database
+from workstation.demo_company import create_demo_company
 
 
 def _number(value: float) -> str:
@@ -67,10 +67,9 @@ def seed(ctx: click.Context, customers: int, seed: int, db_url: str | None) -> N
         raise click.ClickException(str(error)) from error
     started = time.monotonic()
     try:
-        report = seed_demo_company(
-            engine, SEED_DIR, customers=customers, seed=seed, progress=_Progress(),
-            now=SystemClock().now(),
-        )  # fmt: skip
+        report = create_demo_company(
+            engine, SystemClock().now(), customers=customers, seed=seed, progress=_Progress()
+        )
     except SeedError as error:
         fail(str(error))
         return
