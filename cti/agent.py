@@ -19,6 +19,7 @@ import contextlib
 import enum
 import logging
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from gettext import gettext as _
@@ -294,6 +295,9 @@ class Call:
 class Agent:
     """One agent's telephony: operations (recipes) and the event-fed state machine."""
 
+    #: Seconds for Atxfer's `Hold` to show up (it came about 260 ms after the Response in 13).
+    CONSULT_START_TIMEOUT = 5.0
+
     def __init__(
         self,
         client: AmiClient,
@@ -537,6 +541,14 @@ class Agent:
             [("Channel", call.leg), ("Context", self.transfer_context), ("Exten", extension)],
         )
 
+        def give_up() -> None:
+            # Without the transfer right Asterisk accepts Atxfer and does nothing (14): forget
+            # the target so that the hold events of this call are read as hold again.
+            if self.call is call and not call.consulting:
+                call.consult_target = ""
+
+        self.clock.call_later(self.CONSULT_START_TIMEOUT, give_up)
+
     async def complete_transfer(self) -> None:
         """Complete the consultative transfer by hanging up the agent handset (13)."""
         call = self._require_call(AgentState.CONSULTING)
@@ -570,7 +582,8 @@ class Agent:
         if not OUTBOUND_NUMBER.match(number):
             self._emit(DialResult(self._now(), "", number, DialOutcome.INVALID))
             return DialOutcome.INVALID
-        channel_id = f"acvd-{self.identity.extension}-{self.client.next_action_id()}"
+        # Unique across sessions too: a Uniqueid still in use on the PBX would refuse the call.
+        channel_id = f"acvd-{self.identity.extension}-{secrets.token_hex(4)}"
         call = Call(channel_id, "outbound", self._now(), number=number, dial_number=number)
         call.leg_uniqueid = channel_id
         call.action_id = self.client.next_action_id()
