@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from crm.errors import ValidationError
 from crm.seed_customers import randint
+from crm.validation import DOM_PREFIXES as OVERSEAS_DIALLED
 from crm.validation import phone as normalise_phone
 
 # Overseas departments: (mobile prefixes, landline prefixes), national format, chosen in the
@@ -117,8 +118,15 @@ class PhoneFactory:
 
     def new(self, kind: str, postcode: str) -> str:
         """A fresh E.164 number: kind 'mobile', 'fixe' (or 'pro') or 'box' (VoIP line)."""
+        overseas_customer = postcode[:3] in DOM_PREFIXES
         for _attempt in range(50):
-            written = self._written(self._generator(self._prefix(kind, postcode)).next())
+            national = self._generator(self._prefix(kind, postcode)).next()
+            # A metropolitan draw under an overseas prefix (02 62…, 05 90…) would be read as
+            # an overseas number and could repeat one drawn for an overseas customer.
+            if not overseas_customer and national[:4] in OVERSEAS_DIALLED:
+                self.dropped += 1
+                continue
+            written = self._written(national)
             try:
                 e164 = normalise_phone(written)
             except ValidationError:
