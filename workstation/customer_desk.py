@@ -219,7 +219,16 @@ class CustomerDesk:
         try:
             return customers.create_prospect(self._session_factory, prospect, now=self.clock.now())
         except ValidationError as error:
-            raise _renamed(error, _PROSPECT_FIELDS) from None
+            errors = _renamed(error, _PROSPECT_FIELDS).errors
+            if not form.civility:
+                # "Valeur invalide : «  »" says little about a choice not made yet.
+                errors = tuple(
+                    FieldError(item.field, _("Choisissez la civilité."))
+                    if item.field == "civilite"
+                    else item
+                    for item in errors
+                )
+            raise ValidationError(errors) from None
 
     def services(self) -> tuple[ServiceView, ...]:
         """The org chart's services, for the transfer decision (read once, then kept)."""

@@ -141,7 +141,10 @@ async def test_card_of_a_late_payer(
         assert text_of(app.query_one("#cp-name", Static)) == "M. Thomas Petit — CL0000003"
         assert visible(pilot, "#cp-name")
         assert visible(pilot, "#cp-check-nom")
-        overdue = [text_of(line) for line in app.query(".overdue")]
+        alert = app.query_one("#cp-alert", Static)
+        assert visible(pilot, "#cp-alert")
+        assert text_of(alert) == "Impayé : 99,96 € en retard (2 facture(s), jusqu'à 48 jours)"
+        overdue = [text_of(line) for line in app.query("#cp-sections .overdue")]
         assert len(overdue) == 2
         assert "FA-2026-0000016" in overdue[0]
         assert "reste 49,98 €" in overdue[0]
@@ -169,6 +172,7 @@ async def test_identity_checklist_by_keyboard(
         app.query_one(CustomerPanel).show_customer(sophie)
         await settle(pilot)
         assert text_of(app.query_one("#cp-name", Static)) == "Mme Sophie Durand — CL0000001"
+        assert not app.query_one("#cp-alert").display  # nothing late
         await focus_by_tab(pilot, "cp-check-nom")
         await pilot.press("space", "tab", "space")
         await pilot.pause()
@@ -353,6 +357,7 @@ async def test_refused_prospect_shows_each_error_and_writes_nothing(
             assert shown.has_class("-shown")
             assert text_of(shown) == errors[field]
         assert "code postal" in errors["code_postal"].lower()
+        assert errors["civilite"] == "Choisissez la civilité."
         assert captured.of(CustomerPanel.ProspectCreated) == []
         # Every field right but the number, which belongs to a customer already.
         app.query_one("#cp-prospect-civilite", Select).value = "M."

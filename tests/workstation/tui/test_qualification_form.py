@@ -238,8 +238,11 @@ async def test_invalid_form_writes_nothing_then_counts_corrections(
     app = Harness(desk)
     async with app.run_test(size=(80, 24), message_hook=captured) as pilot:
         form = app.query_one(QualificationForm)
-        form.start("call-2", customer_id(factory, "CL0000001"))
+        form.start("call-2", None)
+        # The caller is identified during the call: the desk sets the attribute.
+        form.customer_id = sophie = customer_id(factory, "CL0000001")
         await pilot.pause()
+        assert "client identifié" in text_of(app.query_one("#qf-context", Static))
         await focus_by_tab(pilot, "qf-reformulation")
         await type_text(pilot, "Box")
         await clock.advance(10)
@@ -274,6 +277,10 @@ async def test_invalid_form_writes_nothing_then_counts_corrections(
         assert (done.duration_s, done.errors, done.corrections) == (30.0, 4, 4)
         assert done.disposition == "ASSISTANCE"
     assert interactions(factory) == before + 1
+    with factory() as session:
+        row = session.get(Interaction, done.interaction_id)
+        assert row is not None
+        assert (row.customer_id, row.call_id, row.outcome) == (sophie, "call-2", "resolved")
 
 
 async def test_transfer_needs_a_service_and_the_transfer_code(

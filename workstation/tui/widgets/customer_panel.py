@@ -179,6 +179,9 @@ class CustomerPanel(Widget):
         height: auto;
         max-height: 8;
     }
+    CustomerPanel OptionList.-empty {
+        display: none;
+    }
     CustomerPanel Button {
         margin-top: 1;
     }
@@ -277,6 +280,7 @@ class CustomerPanel(Widget):
                 yield Static(_("Aucun client affiché."), id="cp-empty-text", classes="cp-muted")
             with VerticalScroll(id="cp-card"):
                 yield Static("", id="cp-name", classes="cp-title", markup=False)
+                yield Static("", id="cp-alert", classes="overdue", markup=False)
                 yield Static("", id="cp-identity", markup=False)
                 yield Label(_("Vérification d'identité (PRO-002)"), classes="cp-section")
                 for check in IDENTITY_CHECKS:
@@ -291,7 +295,7 @@ class CustomerPanel(Widget):
                 yield from self._field("search", "code_postal", _("Code postal"))
                 yield Button(_("Rechercher"), id="cp-search-go")
                 yield Static("", id="cp-search-status", markup=False)
-                yield OptionList(id="cp-results")
+                yield OptionList(id="cp-results", classes="-empty")
                 yield Label(_("Créer un prospect"), classes="cp-section")
                 with Horizontal(classes="cp-row"):
                     yield Label(_("Civilité"))
@@ -345,7 +349,7 @@ class CustomerPanel(Widget):
             field.value = ""
         self.query_one("#cp-prospect-civilite", Select).clear()
         self.query_one("#cp-prospect-telephone", Input).value = caller_number
-        self.query_one("#cp-results", OptionList).clear_options()
+        self.query_one("#cp-results", OptionList).clear_options().add_class("-empty")
         self.query_one("#cp-search-status", Static).update("")
         self.query_one("#cp-prospect-status", Static).update("")
         self._clear_errors("search")
@@ -465,6 +469,7 @@ class CustomerPanel(Widget):
                 total=result.total
             )
         self.query_one("#cp-search-status", Static).update(status)
+        results.set_class(not result.items, "-empty")
         if result.items:
             results.highlighted = 0
             results.focus()
@@ -602,6 +607,16 @@ class CustomerPanel(Widget):
         summary = card.summary
         self.query_one("#cp-name", Static).update(f"{summary.display_name} — {summary.number}")
         self.query_one("#cp-identity", Static).update("\n".join(_identity_lines(card)))
+        late = [invoice for invoice in card.open_invoices if invoice.days_late > 0]
+        alert = self.query_one("#cp-alert", Static)
+        alert.display = bool(late)
+        alert.update(
+            _("Impayé : {amount} en retard ({count} facture(s), jusqu'à {days} jours)").format(
+                amount=euros(sum((invoice.balance for invoice in late), Decimal("0.00"))),
+                count=len(late),
+                days=max((invoice.days_late for invoice in late), default=0),
+            )
+        )
         with self.prevent(Checkbox.Changed):
             for checkbox in self.query(Checkbox):
                 checkbox.value = False

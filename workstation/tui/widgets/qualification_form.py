@@ -145,12 +145,33 @@ class QualificationForm(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self._desk = desk
         self.agent_id = agent_id
-        #: The call being qualified (the PBX's Linkedid), set by the desk with `start`.
-        self.call_id: str | None = None
-        self.customer_id: int | None = None
+        self._call_id: str | None = None
+        self._customer_id: int | None = None
         self.direction = "inbound"
         self.call_started_at: datetime | None = None
         self._reset_measures()
+
+    @property
+    def call_id(self) -> str | None:
+        """The call being qualified (the PBX's Linkedid), saved with the interaction."""
+        return self._call_id
+
+    @call_id.setter
+    def call_id(self, value: str | None) -> None:
+        self._call_id = value
+        if self.is_mounted:
+            self._show_context()
+
+    @property
+    def customer_id(self) -> int | None:
+        """The identified caller (None: saved as an unidentified contact)."""
+        return self._customer_id
+
+    @customer_id.setter
+    def customer_id(self, value: int | None) -> None:
+        self._customer_id = value
+        if self.is_mounted:
+            self._show_context()
 
     def _reset_measures(self) -> None:
         self._first_edit: float | None = None
@@ -197,7 +218,7 @@ class QualificationForm(Widget):
                 )
             yield self._error("decision")
             with Horizontal(classes="qf-row"):
-                yield Label(_("Service (transfert)"))
+                yield Label(_("Transférer à"))
                 yield Select([], prompt=_("Aucun service"), id="qf-service", compact=True)
             yield self._error("service")
             with Horizontal(classes="qf-row"):
@@ -236,11 +257,6 @@ class QualificationForm(Widget):
         self.direction = direction
         self.call_started_at = started_at
         self.reset()
-
-    def set_customer(self, customer_id: int | None) -> None:
-        """The caller was identified during the call (keeps what is typed)."""
-        self.customer_id = customer_id
-        self._show_context()
 
     def reset(self) -> None:
         """Empty every field and restart the measures (the call stays the same)."""
