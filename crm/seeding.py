@@ -253,6 +253,15 @@ def _insert(connection: Connection, table: str, rows: list[dict[str, Any]]) -> N
                 if value is not None:
                     values[index] = convert(value)
         params.append(tuple(values))
+    if dialect.name == "postgresql":
+        # COPY is an order of magnitude faster than one INSERT per row on PostgreSQL.
+        quote = dialect.identifier_preparer.quote
+        copy_sql = f"COPY {quote(table)} ({', '.join(quote(name) for name in columns)}) FROM STDIN"
+        driver = connection.connection.driver_connection
+        with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
+            for values in params:
+                copy.write_row(values)
+        return
     connection.exec_driver_sql(sql, params)
 
 
