@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from gettext import gettext as _
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import tantivy
 
@@ -391,6 +391,7 @@ class _Search:
             (tantivy.Occur.Must, tantivy.Query.const_score_query(q, 0.0)) for q in filters
         ]
         self.scope = (tantivy.Occur.Must, tantivy.Query.const_score_query(scope, 0.0))
+        self.limit = 10
         # Exact index terms per language, for highlighting.
         self.highlight: dict[str, set[str]] = {"fr": set(), "en": set()}
 
@@ -471,7 +472,7 @@ class _Search:
     # -- stages -----------------------------------------------------------------------------
 
     def run(self, text: str, limit: int) -> SearchResults:
-        limit = max(1, min(int(limit), MAX_LIMIT))
+        limit = self.limit = max(1, min(int(limit), MAX_LIMIT))
         parsed = parse_user_query(text)
         shown = parsed.text
         if not parsed.words and not parsed.phrases:
@@ -497,7 +498,7 @@ class _Search:
         if found.count:
             results = self.results(shown, found, "exact", None, None)
             if found.count < FEW_RESULTS and len(exact) + len(phrases) > 1:
-                return self.completed(results, [*exact, *phrases], limit)
+                return self.completed(results, found, [*exact, *phrases])
             return results
 
         corrections = {}
@@ -539,15 +540,17 @@ class _Search:
         return SearchResults(shown, (), 0, "none", suggestion, message)
 
     def completed(
-        self, results: SearchResults, clauses: list[tantivy.Query], limit: int
+        self, results: SearchResults, exact: tantivy.SearchResult, clauses: list[tantivy.Query]
     ) -> SearchResults:
         """Few articles have every word: list after them those having some of the words,
         marked partial (colloquial queries carry words the right article lacks)."""
-        found = self.searcher.search(self.combine(clauses, False), limit + len(results.hits))
-        seen = {hit.id for hit in results.hits}
-        more = self.results(results.query, found, "partial", None, None).hits
-        extra = [replace(hit, partial=True) for hit in more if hit.id not in seen]
-        return replace(results, hits=results.hits + tuple(extra[: limit - len(results.hits)]))
+        room = self.limit - len(results.hits)
+        found = self.searcher.search(
+            self.combine(clauses, False), room + len(exact.hits), count=False
+        )
+        listed = {(a.segment_ord, a.doc) for _score, a in exact.hits}
+        extra = [(s, a) for s, a in found.hits if (a.segment_ord, a.doc) not in listed][:room]
+        return replace(results, hits=results.hits + self.hits(extra, partial=True))
 
     def browse(self, limit: int) -> SearchResults:
         query = tantivy.Query.boolean_query([*self.filters, self.scope])
@@ -565,8 +568,13 @@ class _Search:
         suggestion: str | None,
         message: str | None,
     ) -> SearchResults:
+        total = found.count if found.count is not None else len(found.hits)
+        return SearchResults(shown, self.hits(found.hits), total, mode, suggestion, message)
+
+    def hits(self, found: list[tuple[Any, Any]], partial: bool = False) -> tuple[Hit, ...]:
+        """The hits with their snippets, from tantivy's (score, address) pairs."""
         hits = []
-        for score, address in found.hits:
+        for score, address in found:
             stored = self.searcher.doc(address).to_dict()
             language = stored["language"][0]
             analyzer = ANALYZER_BY_LANGUAGE[language]
@@ -595,7 +603,7 @@ class _Search:
                     score=float(score) if isinstance(score, float) else 0.0,
                     snippet=snippet,
                     title_highlights=tuple((start, end) for start, end, _t in title_spans),
+                    partial=partial,
                 )
             )
-        total = found.count if found.count is not None else len(hits)
-        return SearchResults(shown, tuple(hits), total, mode, suggestion, message)
+        return tuple(hits)
