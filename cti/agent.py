@@ -584,13 +584,8 @@ class Agent:
             return DialOutcome.INVALID
         # Unique across sessions too: a Uniqueid still in use on the PBX would refuse the call.
         channel_id = f"acvd-{self.identity.extension}-{secrets.token_hex(4)}"
-        call = Call(channel_id, "outbound", self._now(), number=number, dial_number=number)
-        call.leg_uniqueid = channel_id
-        call.action_id = self.client.next_action_id()
-        call.outcome = asyncio.get_running_loop().create_future()
-        self.call = call
-        self._set_state(AgentState.RINGING)
-        self._emit(CallRinging(self._now(), channel_id, "outbound", "", number, ""))
+        call = self.track_outbound(channel_id, self.client.next_action_id(), number)
+        assert call.outcome is not None
         ext = self.identity.extension
         try:
             await self.client.action(
@@ -619,6 +614,18 @@ class Agent:
             return await call.outcome
         finally:
             expiry.cancel()
+
+    def track_outbound(self, channel_id: str, action_id: str, number: str) -> Call:
+        """Follow a click-to-dial call originated with `ChannelId=channel_id` (the Uniqueid of
+        the agent's leg, hence the call id) by the Originate whose ActionID is `action_id`."""
+        call = Call(channel_id, "outbound", self._now(), number=number, dial_number=number)
+        call.leg_uniqueid = channel_id
+        call.action_id = action_id
+        call.outcome = asyncio.get_running_loop().create_future()
+        self.call = call
+        self._set_state(AgentState.RINGING)
+        self._emit(CallRinging(self._now(), channel_id, "outbound", "", number, ""))
+        return call
 
     def _check_extension(self, extension: str) -> None:
         if not extension.isdigit():
@@ -778,6 +785,7 @@ class Agent:
         if event.uniqueid != call.leg_uniqueid and (not call.leg or event.channel != call.leg):
             return
         if event.name == "DialBegin":
+            call.leg = call.leg or event.channel
             call.customer = event.dest_channel
             return
         outcome = DIAL_STATUS.get(event.dial_status, DialOutcome.INVALID)

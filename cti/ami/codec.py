@@ -302,14 +302,15 @@ class Decoder:
         self._scan_from = len(buffer)
         if len(buffer) > limit:
             self._fail(len(buffer), self._frames(text, out))
-        if len(text) <= limit // 4 and text.count("\n") == text.count("\r\n"):
-            # No frame can be too long (a character is at most 4 bytes) and there is no bare
-            # LF: parse the whole read with two C-level calls, then cut it at the blank lines.
+        if len(text) <= limit // 4:
+            # No frame can be too long (a character is at most 4 bytes): parse the whole read
+            # with two C-level calls, then cut it at the blank lines. Exact only without a bare
+            # LF and when every non-blank line holds `: `; otherwise frame by frame.
             lines = text.split("\r\n")
-            triples = list(map(str.partition, lines, repeat(": ")))
-            # Exact only if every non-blank line holds `: `; otherwise frame by frame.
-            if list(map(_separator, triples)).count("") == lines.count(""):
-                return self._cut(lines, triples, out)
+            if text.count("\n") == len(lines) - 1:
+                triples = list(map(str.partition, lines, repeat(": ")))
+                if list(map(_separator, triples)).count("") == lines.count(""):
+                    return self._cut(lines, triples, out)
         return self._frames(text, out)
 
     @staticmethod

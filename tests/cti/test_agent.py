@@ -45,6 +45,7 @@ class Replay:
         self.events: list[DomainEvent] = []
         self.agent.subscribe(self.events.append)
         self.name = name
+        self.outcomes: list[asyncio.Future[DialOutcome] | None] = []
 
     def run(self) -> Replay:
         for frame in tl.frames(self.name):
@@ -62,11 +63,19 @@ class Replay:
 
     def sent(self, action: Message) -> None:
         call = self.agent.call
+        phone = f"Local/{self.agent.identity.extension}@agent-phone/nm"
+        if action.action == "Originate" and action.get("Channel") == phone:
+            call = self.agent.track_outbound(
+                action.get("ChannelId") or "", action.action_id or "", action.get("Exten") or ""
+            )
+            self.outcomes.append(call.outcome)
         if call is None:
             return
         if action.action == "Atxfer" and action.get("Channel") == call.leg:
             call.consult_target = action.get("Exten") or ""
-        if action.action == "Hangup" and action.get("Channel") == call.handset:
+        # 17 names the handset by the Uniqueid it gave it (OtherChannelId).
+        handsets = (call.handset, f"{call.leg_uniqueid}-h")
+        if action.action == "Hangup" and action.get("Channel") in handsets:
             consulting = self.agent.state is S.CONSULTING
             call.ending_by = call.ending_by or ("transfer" if consulting else "agent")
 
@@ -166,6 +175,20 @@ async def test_restart_reports_the_call_as_lost_20() -> None:
     (ended,) = replay.of(CallEnded)
     assert ended.by == "lost"
     assert replay.states[-1] is not S.WRAP_UP  # no after-call work for a call the PBX dropped
+
+
+async def test_click_to_dial_outcomes_17() -> None:
+    replay = Replay("17-outbound-agent-first").run()
+    outcomes = [o.result() for o in replay.outcomes if o is not None and o.done()]
+    assert outcomes == [
+        DialOutcome.ANSWERED,  # 0140000001, the agent hangs up
+        DialOutcome.ANSWERED,  # 0140000005, the remote party hangs up
+        DialOutcome.BUSY,
+        DialOutcome.CONGESTION,
+        DialOutcome.NO_ANSWER,
+    ]
+    assert [e.by for e in replay.of(CallEnded)] == ["agent", "customer"]
+    assert replay.agent.call is None and replay.states[-1] is S.LOGGED_OUT
 
 
 def test_outcome_codes_of_originate_response() -> None:
