@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import re
+import sys
+from pathlib import Path
 
 from click.testing import CliRunner
 
-from cti.ami.client import parse_ami_url
+from cti.ami.client import AmiClient, parse_ami_url
 from cti.drill import DrillPlan, StepResult, run_drill
 from cti.pbx import PbxServer, default_config
 from workstation.cli import main
@@ -98,3 +101,29 @@ def test_cli_refuses_a_bad_listen_address() -> None:
     result = CliRunner().invoke(main, ["pbx", "serve", "--listen", "nowhere"])
     assert result.exit_code == 1
     assert "Adresse d'écoute invalide" in result.output
+
+
+async def test_serve_gives_a_classroom_pbx_clients_can_log_in_to(clock: VirtualClock) -> None:
+    acvd = Path(sys.executable).with_name("acvd")
+    process = await asyncio.create_subprocess_exec(
+        str(acvd),
+        "pbx",
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--secret",
+        "classe-42",
+        stdout=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None
+        line = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
+        match = re.search(r"127\.0\.0\.1:(\d+)", line)
+        assert match, line
+        client = AmiClient(parse_ami_url(f"ami://cti:classe-42@127.0.0.1:{match[1]}"), clock)
+        await client.connect()
+        assert (await client.action("Ping")).get("Ping") == "Pong"
+        await client.close()
+    finally:
+        process.terminate()
+        await process.wait()
