@@ -428,3 +428,21 @@ def test_fast_sqlite_processors_store_what_sqlalchemy_stores() -> None:
     assert _bind_processor(Date(), dialect)(date(2026, 2, 9)) == reference(date(2026, 2, 9))
     with pytest.raises(ValueError, match="naive"):
         _bind_processor(UTCDateTime(), dialect)(datetime(2026, 1, 1))
+
+
+def test_drawn_phone_numbers_never_repeat_and_stay_in_their_region() -> None:
+    from crm.seed_phones import PhoneFactory
+
+    factory = PhoneFactory(11, reserved={"+33612345678"})
+    drawn: list[str] = []
+    # "02" landlines (Brittany) would include 02 62… (La Réunion) and "05" ones 05 90…
+    # (Guadeloupe) if the draws were not kept out of overseas ranges.
+    for postcode in ("29200", "33000", "69003", "97400", "97110", "97600"):
+        for kind in ("mobile", "fixe", "box"):
+            numbers = [factory.new(kind, postcode) for _ in range(1500)]
+            overseas = postcode.startswith("97") and kind != "box"
+            for number in numbers:
+                assert number.startswith(("+262", "+590")) == overseas, (postcode, number)
+            drawn += numbers
+    assert len(set(drawn)) == len(drawn)
+    assert "+33612345678" not in drawn
