@@ -1,0 +1,211 @@
+"""The student's shift end to end on the built-in PBX: log in, self-test, queues, a call
+shown before it is answered, hold, consultative transfer cancelled then completed, blind
+transfer, hang-up and after-call work, all journaled with the call id."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import TabbedContent
+
+from crm import journal
+from crm.seeding import seed_demo_company
+from cti.agent import AgentState
+from seed_data import SEED_DIR
+from workstation.clock import VirtualClock
+from workstation.config import load_settings
+from workstation.runtime import Runtime, build_runtime
+from workstation.telephony import Telephony
+from workstation.tui.app import AcvdApp
+from workstation.tui.screens.desk import DeskScreen
+from workstation.tui.widgets.customer_panel import CustomerPanel
+from workstation.tui.widgets.softphone import SoftphoneBar
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Shared by the module's tests, so the knowledge-base index is built once."""
+    return tmp_path_factory.mktemp("desk-data")
+
+
+@pytest.fixture
+def runtime(db_url: str, clock: VirtualClock, data_dir: Path) -> Iterator[Runtime]:
+    settings = load_settings({"db_url": db_url, "data_dir": str(data_dir)}, environ={})
+    runtime = build_runtime(settings, clock)
+    seed_demo_company(runtime.engine, SEED_DIR, customers=20, seed=5, now=clock.now(),
+                      hash_password=_fast_hash)  # fmt: skip
+    yield runtime
+    runtime.close()
+
+
+def _fast_hash(password: str) -> str:
+    from crm.passwords import hash_password
+
+    return _HASHES.setdefault(password, hash_password(password))
+
+
+_HASHES: dict[str, str] = {}
+
+
+@pytest.fixture
+async def desk(runtime: Runtime, clock: VirtualClock) -> AsyncIterator[tuple[AcvdApp, Pilot]]:
+    app = AcvdApp(runtime, Telephony(clock), demo_calls=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"eleve", "enter", *"eleve", "enter")
+        await _until(pilot, lambda: type(app.screen).__name__ == "SelfTestScreen")
+        await _until(pilot, lambda: not app.screen.query_one("#proceed").disabled)
+        await pilot.press("c")
+        await _until(pilot, lambda: isinstance(app.screen, DeskScreen))
+        yield app, pilot
+
+
+async def _until(pilot: Pilot, condition: Callable[[], bool], rounds: int = 200) -> None:
+    for _ in range(rounds):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition never met")
+
+
+async def _advance(pilot: Pilot, clock: VirtualClock, seconds: float) -> None:
+    await clock.advance(seconds)
+    await pilot.pause(0.05)
+
+
+def _kinds(app: AcvdApp) -> list[str]:
+    assert app.journal is not None
+    app.journal.flush()
+    return [e.kind for e in journal.iter_entries(app.runtime.engine, app.journal.shift_id)]
+
+
+async def _login_and_ring(app: AcvdApp, pilot: Pilot, clock: VirtualClock) -> str:
+    desk = app.screen
+    assert isinstance(desk, DeskScreen)
+    if desk.agent.state is AgentState.LOGGED_OUT:
+        await pilot.press("f3")
+        await _until(pilot, lambda: type(app.screen).__name__ == "QueueLoginDialog")
+        await pilot.press("tab", "enter")
+        await _until(pilot, lambda: desk.agent.state is AgentState.READY)
+    assert app.telephony.server is not None
+    call_id = app.telephony.server.place_customer_call("0612345678", "accueil", "Sophie Durand")
+    await _advance(pilot, clock, 1)
+    await _until(pilot, lambda: desk.agent.state is AgentState.RINGING)
+    return call_id
+
+
+async def test_a_call_is_popped_answered_held_and_closed(
+    desk: tuple[AcvdApp, Pilot], clock: VirtualClock
+) -> None:
+    app, pilot = desk
+    screen = app.screen
+    assert isinstance(screen, DeskScreen)
+    call_id = await _login_and_ring(app, pilot, clock)
+    bar = screen.query_one(SoftphoneBar)
+    panel = screen.query_one(CustomerPanel)
+    # Screen pop: the customer is known before the student answers (C1.1).
+    await _until(pilot, lambda: panel.customer_id is not None)
+    assert bar.state is AgentState.RINGING and bar.caller == "0612345678"
+    assert "CL0000001" in bar.customer
+    await pilot.press("f5")
+    await _until(pilot, lambda: screen.agent.state is AgentState.TALKING)
+    await pilot.press("f6")
+    await _until(pilot, lambda: screen.agent.state is AgentState.ON_HOLD)
+    await pilot.press("f6")
+    await _until(pilot, lambda: screen.agent.state is AgentState.TALKING)
+    await pilot.press("f8")
+    await _until(pilot, lambda: type(app.screen).__name__ == "WrapUpDialog")
+    # Ready is refused until the disposition is given (mandatory after-call work).
+    assert screen.check_action("ready", ()) is False
+    await pilot.press("down", "enter")
+    await _until(pilot, lambda: app.screen is screen)
+    assert screen.check_action("ready", ()) is True
+    await pilot.press("f2")
+    await _until(pilot, lambda: screen.agent.state is AgentState.READY)
+    kinds = _kinds(app)
+    for expected in ("call.ringing", "crm.screen_pop", "call.answered", "call.hold",
+                     "call.retrieved", "call.hangup", "wrapup.done"):  # fmt: skip
+        assert expected in kinds, expected
+    assert kinds.index("crm.screen_pop") < kinds.index("call.answered")
+    assert app.journal is not None
+    entries = list(journal.iter_entries(app.runtime.engine, app.journal.shift_id))
+    wrapup = next(e for e in entries if e.kind == "wrapup.done")
+    assert wrapup.call_id == call_id and wrapup.payload["disposition"] == "EXPLICATION"
+    answer = next(e for e in entries if e.kind == "ui.action" and e.payload["action"] == "answer")
+    assert answer.payload["source"] == "keyboard" and answer.call_id == call_id
+
+
+# The flows below exercise telephony, not the database: SQLite is enough (the first test
+# runs on both backends).
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_consultative_transfer_cancelled_then_completed(
+    desk: tuple[AcvdApp, Pilot], clock: VirtualClock
+) -> None:
+    app, pilot = desk
+    screen = app.screen
+    assert isinstance(screen, DeskScreen)
+    await _login_and_ring(app, pilot, clock)
+    await pilot.press("f5")
+    await _until(pilot, lambda: screen.agent.state is AgentState.TALKING)
+    # Transfer: the caller is put on hold before the destination list opens.
+    await pilot.press("f7")
+    await _until(pilot, lambda: type(app.screen).__name__ == "TransferDialog")
+    await _until(pilot, lambda: screen.agent.state is AgentState.ON_HOLD)
+    await pilot.press("down", "enter")  # 210, assistance technique: consult first
+    await _advance(pilot, clock, 3)
+    await _until(pilot, lambda: screen.agent.state is AgentState.CONSULTING)
+    await pilot.press("f6")  # take the caller back
+    await _advance(pilot, clock, 1)
+    await _until(pilot, lambda: screen.agent.state is AgentState.TALKING)
+    await pilot.press("f7")
+    await _until(pilot, lambda: type(app.screen).__name__ == "TransferDialog")
+    await pilot.press("down", "enter")
+    await _advance(pilot, clock, 3)
+    await _until(pilot, lambda: screen.agent.state is AgentState.CONSULTING)
+    await pilot.press("f7")  # complete
+    await _advance(pilot, clock, 1)
+    await _until(pilot, lambda: screen.agent.state is not AgentState.CONSULTING)
+    kinds = _kinds(app)
+    assert kinds.count("transfer.consult_start") == 2
+    assert "transfer.consult_end" in kinds
+    assert app.journal is not None
+    entries = list(journal.iter_entries(app.runtime.engine, app.journal.shift_id))
+    done = [e for e in entries if e.kind == "wrapup.done"]
+    assert done and done[-1].payload["disposition"] == "TRANSFERT" and done[-1].payload["automatic"]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_blind_transfer_and_keys_follow_the_state(
+    desk: tuple[AcvdApp, Pilot], clock: VirtualClock
+) -> None:
+    app, pilot = desk
+    screen = app.screen
+    assert isinstance(screen, DeskScreen)
+    assert screen.check_action("answer", ()) is False  # nothing rings yet
+    await _login_and_ring(app, pilot, clock)
+    assert screen.check_action("answer", ()) is True
+    assert screen.check_action("hold", ()) is False
+    await pilot.press("f5")
+    await _until(pilot, lambda: screen.agent.state is AgentState.TALKING)
+    await pilot.press("f7")
+    await _until(pilot, lambda: type(app.screen).__name__ == "TransferDialog")
+    await pilot.press("down", "down", "ctrl+d")  # 220 facturation, direct
+    await _advance(pilot, clock, 1)
+    await _until(pilot, lambda: "transfer.completed" in _kinds(app))
+    assert screen.query_one(TabbedContent).active == "tab-customer"
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_a_wrong_password_is_refused_in_french_and_journals_nothing(
+    runtime: Runtime, clock: VirtualClock
+) -> None:
+    app = AcvdApp(runtime, Telephony(clock), demo_calls=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"eleve", "enter", *"mauvais", "enter")
+        error = app.screen.query_one("#login-error")
+        await _until(pilot, lambda: "incorrect" in str(error.render()))
+        assert str(error.render()) == "Identifiant ou mot de passe incorrect."
+        assert type(app.screen).__name__ == "LoginScreen" and app.journal is None
+        assert app.screen.query_one("#password").value == ""

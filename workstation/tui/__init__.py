@@ -1,0 +1,1 @@
+"""The Textual user interface of the workstation. Only this package imports Textual."""

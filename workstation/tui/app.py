@@ -1,0 +1,140 @@
+"""The workstation application: a thin shell that wires services and chains the screens.
+
+Behaviour lives in the screens and in the application services (`workstation/*.py`); the
+App knows the order (log in, run the self-test, work at the desk), the journal of the shift,
+and how the last action was given (keyboard or mouse, C2.3).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from gettext import gettext as _
+from typing import Any
+
+from textual import events
+from textual.app import App
+
+from crm.services.callers import sample_callers
+from crm.services.users import authenticate
+from crm.views import UserView
+from cti.ami.errors import AmiError
+from workstation.action_journal import ActionJournal
+from workstation.customer_desk import CustomerDesk
+from workstation.demo_calls import DemoCaller
+from workstation.runtime import Runtime
+from workstation.selftest import Check, run_selftest
+from workstation.telephony import Telephony
+from workstation.tui.screens.login import LoginScreen
+from workstation.tui.screens.selftest import SelfTestScreen
+
+
+class AcvdApp(App[None]):
+    """One student (or trainer) at one workstation for one shift."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Orbelia Télécom"
+
+    def __init__(self, runtime: Runtime, telephony: Telephony, demo_calls: bool = True) -> None:
+        super().__init__()
+        self.runtime = runtime
+        self.telephony = telephony
+        self.demo_calls = demo_calls
+        self.user: UserView | None = None
+        self.journal: ActionJournal | None = None
+        self.demo_caller: DemoCaller | None = None
+        #: "keyboard" or "mouse": how the last action was given (C2.3, keyboard use).
+        self.input_source = "keyboard"
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.input_source = "keyboard"
+        elif isinstance(event, events.MouseDown):
+            self.input_source = "mouse"
+        await super().on_event(event)
+
+    def on_mount(self) -> None:
+        self.sub_title = _("Poste de travail ACVD")
+        login = LoginScreen(
+            lambda name, password: authenticate(self.runtime.session_factory, name, password),
+            company="Orbelia Télécom",
+        )
+        self.push_screen(login, self._logged_in)
+
+    def record(
+        self, kind: str, payload: dict[str, Any] | None = None, call_id: str | None = None
+    ) -> None:
+        """Journal one action or event of the shift (DESIGN principle 3)."""
+        if self.journal is not None:
+            self.journal.record(kind, payload, call_id)
+
+    def action_help(self) -> None:
+        """F1: the keys of the screen, in French, beside it."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    # --- the sequence of screens ------------------------------------------------------------
+
+    def _logged_in(self, user: UserView | None) -> None:
+        if user is None:
+            return
+        self.user = user
+        self.sub_title = f"{user.display_name} — " + (
+            _("poste {ext}").format(ext=user.extension) if user.extension else _("sans poste")
+        )
+        self.run_worker(self._open_shift(user), group="shift", exit_on_error=False)
+
+    async def _open_shift(self, user: UserView) -> None:
+        title = _("Vacation de {name}").format(name=user.display_name)
+        self.journal = await asyncio.to_thread(
+            ActionJournal.start, self.runtime.engine, user.login, self.runtime.clock, title
+        )
+        self.record("shift.start", {"pbx": self.telephony.description})
+        self.record("session.login", {"login": user.login, "role": user.role,
+                                      "source": self.input_source})  # fmt: skip
+        self.push_screen(SelfTestScreen(self._selftest), self._selftest_done)
+
+    async def _selftest(self) -> list[Check]:
+        assert self.user is not None
+        checks = await run_selftest(self.runtime, self.user, self.telephony.probe)
+        self.record("selftest.result", {c.code: "ok" if c.ok else c.detail for c in checks})
+        return checks
+
+    def _selftest_done(self, checks: list[Check] | None) -> None:
+        self.record("selftest.accepted", {"failed": [c.code for c in checks or [] if not c.ok]})
+        self.run_worker(self._open_desk(), group="shift", exit_on_error=False)
+
+    async def _open_desk(self) -> None:
+        from workstation.tui.screens.desk import DeskScreen
+
+        assert self.user is not None
+        if not self.user.extension:
+            self.notify(
+                _("Ce compte n'a pas de poste téléphonique : le poste de travail demande une "
+                  "extension. Consultez les vacations avec « acvd journal »."),
+                severity="warning", timeout=15,
+            )  # fmt: skip
+            return
+        try:
+            agent = await self.telephony.agent_for(self.user.extension, self.user.display_name)
+        except AmiError as error:  # shown to the student, who can rerun the self-test
+            self.notify(_("Téléphonie indisponible : {e}").format(e=error), severity="error")
+            self.push_screen(SelfTestScreen(self._selftest), self._selftest_done)
+            return
+        customers = CustomerDesk(self.runtime.session_factory, self.runtime.clock)
+        await self.push_screen(DeskScreen(agent, customers, self.user.role))
+        if self.demo_calls and self.telephony.server is not None:
+            callers = await asyncio.to_thread(sample_callers, self.runtime.session_factory, 300)
+            self.demo_caller = DemoCaller(
+                self.telephony.server, agent, self.runtime.clock, callers, random.Random()
+            )
+            self.run_worker(self.demo_caller.run(), group="demo-calls", exit_on_error=False)
+
+    async def on_unmount(self) -> None:
+        await self.telephony.close()
+        if self.journal is not None:
+            self.record("session.logout", {"source": self.input_source})
+            journal, self.journal = self.journal, None
+            await asyncio.to_thread(journal.close, {"reason": "fin de session"})

@@ -1,0 +1,1 @@
+"""Screens of the workstation: login, self-test, the desk."""
