@@ -61,7 +61,8 @@ FEE_NAMES = {
     "paper_invoice": "Facture papier (par mois)",
 }
 MONTHLY_FEES = {"paper_invoice"}
-EXTRA_STUDENTS = len(STUDENT_NAMES)
+#: Customer numbers have seven digits.
+MAX_CUSTOMERS = 9_999_999
 
 
 class SeedError(CrmError):
@@ -400,6 +401,11 @@ def _plan_company(
                 "customers.yaml), {count} demandé."
             ).format(minimum=len(fixed_items), count=customers)
         )
+    if customers > MAX_CUSTOMERS:
+        raise SeedError(
+            _("Nombre de clients trop grand : {maximum} au plus (numéros CL0000001 à CL9999999).")
+            .format(maximum=MAX_CUSTOMERS)
+        )  # fmt: skip
     _check_history(history_path, history)
 
     today = now.astimezone(PARIS).date()

@@ -286,6 +286,8 @@ def test_too_few_customers_writes_nothing(
     password_hasher: Callable[[str], str], sqlite_engine: Engine
 ) -> None:
     engine = sqlite_engine
+    with pytest.raises(SeedError, match="9999999 au plus"):
+        seed_demo_company(engine, SEED_DIR, customers=10**7, now=SEED_NOW)
     with pytest.raises(SeedError, match="au moins 7"):
         seed_demo_company(
             engine, SEED_DIR, customers=3, now=SEED_NOW, hash_password=password_hasher
