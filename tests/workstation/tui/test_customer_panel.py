@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 from textual.app import App, ComposeResult
+from textual.content import Content
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.widget import Widget
@@ -22,7 +23,7 @@ from crm.services.customers import find_by_number
 from tests.crm.conftest import engine, seeded_company, seeded_session_factory  # noqa: F401
 from workstation.clock import VirtualClock
 from workstation.customer_desk import CustomerDesk, identity_verified
-from workstation.tui.widgets.customer_panel import CustomerPanel, euros
+from workstation.tui.widgets.customer_panel import OVERDUE, CustomerPanel, euros
 
 PANEL_MESSAGES = (
     CustomerPanel.CardShown,
@@ -144,7 +145,13 @@ async def test_card_of_a_late_payer(
         alert = app.query_one("#cp-alert", Static)
         assert visible(pilot, "#cp-alert")
         assert text_of(alert) == "Impayé : 99,96 € en retard (2 facture(s), jusqu'à 48 jours)"
-        overdue = [text_of(line) for line in app.query("#cp-sections .overdue")]
+        invoices = app.query_one("#cp-invoices", Static).content
+        assert isinstance(invoices, Content)
+        overdue = [
+            invoices.plain[span.start : span.end].replace("\u00a0", " ")
+            for span in invoices.spans
+            if span.style == OVERDUE
+        ]
         assert len(overdue) == 2
         assert "FA-2026-0000016" in overdue[0]
         assert "reste 49,98 €" in overdue[0]

@@ -9,7 +9,6 @@ happened (card shown, identity checked, customer selected…) for the desk and t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,6 +19,7 @@ from babel.numbers import format_decimal
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import (
@@ -140,6 +140,9 @@ class CustomerPanel(Widget):
     CustomerPanel .cp-section {
         margin-top: 1;
         text-style: bold;
+    }
+    CustomerPanel .cp-block {
+        margin-top: 1;
     }
     CustomerPanel .overdue {
         color: $error;
@@ -286,7 +289,8 @@ class CustomerPanel(Widget):
                 for check in IDENTITY_CHECKS:
                     yield Checkbox(check.label, id=f"cp-check-{check.code}")
                 yield Static("", id="cp-verified")
-                yield Vertical(id="cp-sections")
+                for section in SECTIONS:
+                    yield Static(id=f"cp-{section}", classes="cp-block")
             with VerticalScroll(id="cp-unknown"):
                 yield Static("", id="cp-unknown-title", classes="cp-title", markup=False)
                 yield Label(_("Rechercher le client"), classes="cp-section")
@@ -435,12 +439,12 @@ class CustomerPanel(Widget):
 
     # -- results ----------------------------------------------------------------------------
 
-    async def on_customer_panel__card_loaded(self, message: _CardLoaded) -> None:
+    def on_customer_panel__card_loaded(self, message: _CardLoaded) -> None:
         card = message.card
         if card.summary.id != self.customer_id:
             return  # the desk moved on to another caller meanwhile
         self.card = card
-        await self._render_card(card)
+        self._render_card(card)
         self.query_one(ContentSwitcher).current = "cp-card"
         load_ms = (self._desk.clock.monotonic() - message.started) * 1000
         self.post_message(self.CardShown(card.summary.id, card.summary.number, load_ms))
@@ -603,7 +607,7 @@ class CustomerPanel(Widget):
             else _("Identité non vérifiée : nom, adresse et un élément de sécurité.")
         )
 
-    async def _render_card(self, card: CustomerCard) -> None:
+    def _render_card(self, card: CustomerCard) -> None:
         summary = card.summary
         self.query_one("#cp-name", Static).update(f"{summary.display_name} — {summary.number}")
         self.query_one("#cp-identity", Static).update("\n".join(_identity_lines(card)))
@@ -621,9 +625,10 @@ class CustomerPanel(Widget):
             for checkbox in self.query(Checkbox):
                 checkbox.value = False
         self._show_verified(False)
-        sections = self.query_one("#cp-sections", Vertical)
-        await sections.remove_children()
-        await sections.mount_all(_section_widgets(card))
+        for section, content in _sections(card).items():
+            block = self.query_one(f"#cp-{section}", Static)
+            block.display = content is not None
+            block.update(content or "")
 
 
 def _display_phone(number: str) -> str:
@@ -661,46 +666,51 @@ def _identity_lines(card: CustomerCard) -> list[str]:
     return lines
 
 
-def _line(text: str, classes: str = "") -> Static:
-    return Static(text, classes=classes, markup=False)
+TITLE = "bold"
+MUTED = "$text-muted"
+OVERDUE = "bold $error"
+#: The card's sections, in screen order (one Static each, updated in place: rebuilding
+#: widgets for every card cost more than the CRM queries).
+SECTIONS = ("contracts", "invoices", "requests", "plans", "appointments", "history")
 
 
-def _section_widgets(card: CustomerCard) -> Iterable[Widget]:
-    yield Label(_("Contrats ({count})").format(count=len(card.contracts)), classes="cp-section")
-    if not card.contracts:
-        yield _line(_("Aucun contrat (prospect)."), "cp-muted")
+def _styled(text: str, style: str = "") -> Content:
+    # Template variables are inserted literally: customer data is never read as markup.
+    return Content.from_markup(f"[{style}]$text[/]", text=text) if style else Content(text)
+
+
+def _section(title: str, lines: list[Content], empty: str | None = None) -> Content | None:
+    if not lines:
+        if empty is None:
+            return None
+        lines = [_styled(empty, MUTED)]
+    return Content("\n").join([_styled(title, TITLE), *lines])
+
+
+def _sections(card: CustomerCard) -> dict[str, Content | None]:
+    """The content of each section of the card; None hides the section."""
+    contracts = []
     for contract in card.contracts:
-        text = _("{offer} — {price}/mois, {status}, depuis le {start}").format(
-            offer=contract.offer_name,
-            price=euros(contract.monthly_price),
-            status=_label(_CONTRACT_STATUSES, contract.status),
-            start=french_date(contract.start_date),
+        contracts.append(
+            _styled(
+                _("{offer} — {price}/mois, {status}, depuis le {start}").format(
+                    offer=contract.offer_name,
+                    price=euros(contract.monthly_price),
+                    status=_label(_CONTRACT_STATUSES, contract.status),
+                    start=french_date(contract.start_date),
+                )
+            )
         )
         if contract.options:
-            text += "\n  " + _("Options : {options} (+{price}/mois)").format(
+            text = _("Options : {options} (+{price}/mois)").format(
                 options=", ".join(contract.options), price=euros(contract.options_monthly)
             )
+            contracts.append(_styled("  " + text))
         if contract.engagement_end:
-            text += "\n  " + _("Engagement jusqu'au {date}").format(
-                date=french_date(contract.engagement_end)
-            )
-        yield _line(text)
-    yield Label(
-        _("Factures ouvertes — solde dû {amount}").format(amount=euros(card.balance_due)),
-        classes="cp-section",
-    )
-    if not card.open_invoices:
-        yield _line(_("Aucune facture ouverte."), "cp-muted")
-    for invoice in card.open_invoices:
-        yield _invoice_line(invoice)
-    yield Label(
-        _("Demandes en cours ({count})").format(count=len(card.open_requests)),
-        classes="cp-section",
-    )
-    if not card.open_requests:
-        yield _line(_("Aucune demande en cours."), "cp-muted")
-    for request in card.open_requests:
-        yield _line(
+            text = _("Engagement jusqu'au {date}").format(date=french_date(contract.engagement_end))
+            contracts.append(_styled("  " + text))
+    requests = [
+        _styled(
             _("{number} · {motive} · {status}{service} · ouverte le {date}").format(
                 number=request.number,
                 motive=request.motive,
@@ -709,45 +719,64 @@ def _section_widgets(card: CustomerCard) -> Iterable[Widget]:
                 date=french_date(request.opened_at),
             )
         )
-    if card.payment_plans:
-        yield Label(_("Échéanciers"), classes="cp-section")
-        for plan in card.payment_plans:
-            pending = sum(1 for item in plan.instalments if item.status != "paid")
-            yield _line(
-                _(
-                    "{amount} en {count} échéances, {status} ({pending} à venir) — {invoices}"
-                ).format(
-                    amount=euros(plan.total_amount),
-                    count=len(plan.instalments),
-                    status=_label(_PLAN_STATUSES, plan.status),
-                    pending=pending,
-                    invoices=", ".join(plan.invoice_numbers),
-                )
+        for request in card.open_requests
+    ]
+    plans = [
+        _styled(
+            _("{amount} en {count} échéances, {status} ({pending} à venir) — {invoices}").format(
+                amount=euros(plan.total_amount),
+                count=len(plan.instalments),
+                status=_label(_PLAN_STATUSES, plan.status),
+                pending=sum(1 for item in plan.instalments if item.status != "paid"),
+                invoices=", ".join(plan.invoice_numbers),
             )
-    if card.appointments:
-        yield Label(_("Rendez-vous technicien"), classes="cp-section")
-        for appointment in card.appointments:
-            yield _line(
-                _("{start} – {end}").format(
-                    start=french_date(appointment.slot_start),
-                    end=appointment.slot_end.astimezone(PARIS).strftime("%H:%M"),
-                )
-                + (f" · {appointment.note}" if appointment.note else "")
+        )
+        for plan in card.payment_plans
+    ]
+    appointments = [
+        _styled(
+            _("{start} – {end}").format(
+                start=french_date(appointment.slot_start),
+                end=appointment.slot_end.astimezone(PARIS).strftime("%H:%M"),
             )
-    yield Label(_("Historique (derniers contacts)"), classes="cp-section")
-    if not card.last_interactions:
-        yield _line(_("Aucun contact enregistré."), "cp-muted")
+            + (f" · {appointment.note}" if appointment.note else "")
+        )
+        for appointment in card.appointments
+    ]
+    history = []
     for item in card.last_interactions:
         head = f"{french_date(item.started_at)} · {_label(_CHANNELS, item.channel)} "
         head += f"{_label(_DIRECTIONS, item.direction)} · {item.motive}"
         if item.agent_name:
             head += f" ({item.agent_name})"
-        yield _line(head)
+        history.append(_styled(head))
         if item.summary:
-            yield _line("  " + item.summary, "cp-muted")
+            history.append(_styled("  " + item.summary, MUTED))
+    return {
+        "contracts": _section(
+            _("Contrats ({count})").format(count=len(card.contracts)),
+            contracts,
+            _("Aucun contrat (prospect)."),
+        ),
+        "invoices": _section(
+            _("Factures ouvertes — solde dû {amount}").format(amount=euros(card.balance_due)),
+            [_invoice_line(invoice) for invoice in card.open_invoices],
+            _("Aucune facture ouverte."),
+        ),
+        "requests": _section(
+            _("Demandes en cours ({count})").format(count=len(card.open_requests)),
+            requests,
+            _("Aucune demande en cours."),
+        ),
+        "plans": _section(_("Échéanciers"), plans),
+        "appointments": _section(_("Rendez-vous technicien"), appointments),
+        "history": _section(
+            _("Historique (derniers contacts)"), history, _("Aucun contact enregistré.")
+        ),
+    }
 
 
-def _invoice_line(invoice: InvoiceView) -> Static:
+def _invoice_line(invoice: InvoiceView) -> Content:
     text = _("{number} · échéance {due} · reste {balance} sur {amount} · {status}").format(
         number=invoice.number,
         due=french_date(invoice.due_on),
@@ -756,5 +785,5 @@ def _invoice_line(invoice: InvoiceView) -> Static:
         status=_label(_INVOICE_STATUSES, invoice.status),
     )
     if invoice.days_late > 0:
-        return _line(f"{text} · {_days_late(invoice.days_late)}", "overdue")
-    return _line(text)
+        return _styled(f"{text} · {_days_late(invoice.days_late)}", OVERDUE)
+    return _styled(text)
