@@ -17,6 +17,7 @@ from workstation.i18n import setup_language
 
 # name -> "module:attribute" of a click command, imported on first use.
 COMMANDS: dict[str, str] = {
+    "check": "workstation.commands.check:check",
     "db": "workstation.commands.db:db_group",
     "journal": "workstation.commands.journal:journal_group",
     "kb": "workstation.commands.kb:kb",

@@ -140,12 +140,17 @@ async def check_pbx(probe: Callable[[], Awaitable[str]]) -> Check:
 
 
 async def run_selftest(
-    runtime: Runtime, user: UserView, probe_pbx: Callable[[], Awaitable[str]]
+    runtime: Runtime, user: UserView | None, probe_pbx: Callable[[], Awaitable[str]]
 ) -> list[Check]:
-    """Every check, the blocking ones in threads so the screen stays responsive."""
+    """Every check, the blocking ones in threads so the screen stays responsive.
+
+    Without a user (`acvd check`), the extension is not checked and the knowledge bases are
+    checked as a student sees them.
+    """
     database = asyncio.to_thread(check_database, runtime)
-    knowledge = asyncio.to_thread(check_knowledge, runtime, user.role)
+    knowledge = asyncio.to_thread(check_knowledge, runtime, user.role if user else "student")
     templates = asyncio.to_thread(check_templates, runtime)
     pbx = check_pbx(probe_pbx)
     results = await asyncio.gather(pbx, database, knowledge, templates)
-    return [results[0], check_extension(user), *results[1:]]
+    extension = [check_extension(user)] if user is not None else []
+    return [results[0], *extension, *results[1:]]

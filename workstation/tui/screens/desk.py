@@ -82,10 +82,7 @@ class DeskScreen(Screen[None]):
         Binding("f7", "complete_transfer", _("Terminer le transfert"), id="desk.complete"),
         Binding("f8", "hangup", _("Raccrocher"), id="desk.hangup"),
         Binding("f9", "dial", _("Composer"), id="desk.dial"),
-        Binding("alt+1", "tab('tab-customer')", _("Client"), show=False),
-        Binding("alt+2", "tab('tab-kb')", _("Bases"), show=False),
-        Binding("alt+3", "tab('tab-qualification')", _("Qualification"), show=False),
-        Binding("alt+4", "tab('tab-guide')", _("Guide"), show=False),
+        Binding("ctrl+t", "next_tab", _("Onglet suivant"), id="desk.next_tab"),
         Binding("ctrl+k", "search_kb", _("Rechercher"), show=False, id="desk.search_kb"),
     ]
 
@@ -388,9 +385,11 @@ class DeskScreen(Screen[None]):
 
         self.app.push_screen(DialDialog(), chosen)
 
-    def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
-        self._record_action("tab", tab=tab)
+    def action_next_tab(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        panes = [pane.id for pane in tabs.query(TabPane) if pane.id]
+        tabs.active = panes[(panes.index(tabs.active) + 1) % len(panes)]
+        self._record_action("tab", tab=tabs.active)
 
     def action_search_kb(self) -> None:
         self.query_one(TabbedContent).active = "tab-kb"
