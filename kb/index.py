@@ -22,6 +22,7 @@ import shutil
 import sqlite3
 import time
 import uuid
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,11 +37,11 @@ from kb.articles import Article, Base, Content, content_digest, load_content
 from kb.errors import ContentError, IndexCorrupt, IndexWriteError
 
 # Bump when the schema or the analysis changes: older indexes are then rebuilt.
-INDEX_FORMAT = f"kb-5/tantivy-{tantivy.__version__}"
+INDEX_FORMAT = f"kb-6/tantivy-{tantivy.__version__}"
 POINTER = "CURRENT"
 META = "kb-meta.json"
-# The articles' Markdown, read only to open an article: kept out of tantivy's document store
-# so that fetching search hits decompresses half as much.
+# The articles' Markdown (zlib), read only to open an article: kept out of tantivy's document
+# store so that fetching search hits decompresses half as much.
 TEXTS = "articles.sqlite3"
 # A build folder older than this is a crashed build and may be removed.
 STALE_BUILD_SECONDS = 3600
@@ -127,7 +128,14 @@ class OpenIndex:
             ).fetchone()
         finally:
             connection.close()
-        return row[0] if row else None
+        if row is None:
+            return None
+        try:
+            return zlib.decompress(row[0]).decode("utf-8")
+        except (zlib.error, UnicodeDecodeError, TypeError) as error:
+            raise IndexCorrupt(
+                _("texte de l'article {id} illisible ({error})").format(id=article_id, error=error)
+            ) from error
 
 
 def pointer_state(index_dir: Path) -> tuple[int, int] | None:
@@ -236,9 +244,10 @@ def _write_texts(path: Path, articles: Iterable[Article]) -> None:
     connection = sqlite3.connect(path)
     try:
         with connection:
-            connection.execute("CREATE TABLE article (id TEXT PRIMARY KEY, markdown TEXT NOT NULL)")
+            connection.execute("CREATE TABLE article (id TEXT PRIMARY KEY, markdown BLOB NOT NULL)")
             connection.executemany(
-                "INSERT INTO article VALUES (?, ?)", ((a.id, a.markdown) for a in articles)
+                "INSERT INTO article VALUES (?, ?)",
+                ((a.id, zlib.compress(a.markdown.encode("utf-8"))) for a in articles),
             )
     finally:
         connection.close()

@@ -225,7 +225,7 @@ class KnowledgeBase:
         index = self._current()
         try:
             return action(index)
-        except (ValueError, OSError, sqlite3.Error) as error:
+        except (ValueError, OSError, sqlite3.Error, IndexCorrupt) as error:
             if pointer_state(self.index_dir) != index.pointer:
                 return action(self._current())
             with self._lock:

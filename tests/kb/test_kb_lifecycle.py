@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -165,3 +166,15 @@ def test_unwritable_index_folder_is_a_clear_error(content: Path, tmp_path: Path)
     blocker.write_text("pas un dossier")
     with pytest.raises(IndexWriteError, match="Impossible d'écrire l'index dans"):
         KnowledgeBase.open(content, blocker / "index")
+
+
+def test_damaged_article_text_is_rebuilt_on_read(content: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    reader = KnowledgeBase.open(content, index_dir)
+    connection = sqlite3.connect(current_generation(index_dir) / TEXTS)
+    with connection:
+        connection.execute("UPDATE article SET markdown = x'00ff'")
+    connection.close()
+    article = reader.article("OFF-001", role="student")
+    assert article.markdown.startswith("# Box Essentielle")
+    assert reader.notices[0].startswith("L'index des bases de connaissances est endommagé")
