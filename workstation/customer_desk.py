@@ -75,6 +75,13 @@ IDENTITY_CHECKS: tuple[Choice, ...] = (
 _IDENTITY_REQUIRED = frozenset({"nom", "adresse"})
 #: One security element is enough: the birth date or the end of the IBAN.
 _SECURITY_ELEMENTS = frozenset({"date_naissance", "iban"})
+#: How each check is named in the history note (PRO-002: never the value itself).
+_IDENTITY_NOTE = {
+    "nom": N_("nom"),
+    "adresse": N_("adresse"),
+    "date_naissance": N_("date de naissance"),
+    "iban": N_("fin de l'IBAN"),
+}
 
 
 def identity_verified(checked: Iterable[str]) -> bool:
@@ -144,6 +151,8 @@ class Qualification:
     direction: str = "inbound"
     started_at: datetime | None = None
     agent_id: int | None = None
+    #: The identity checks ticked in the customer panel (codes of `IDENTITY_CHECKS`).
+    identity_items: tuple[str, ...] = ()
 
 
 # The CRM names fields after its parameters; the forms use these names.
@@ -277,13 +286,16 @@ class CustomerDesk:
             decision = _("Décision : transfert au service {name} (poste {extension}).").format(
                 name=service.name, extension=service.extension
             )
-        summary = "\n".join(
-            (
-                form.reformulation.strip(),
-                decision,
-                _("Code de clôture : {code}.").format(code=disposition.code),
-            )
-        )
+        lines = [form.reformulation.strip()]
+        checked = [code for code in _IDENTITY_NOTE if code in form.identity_items]
+        if checked:
+            names = ", ".join(_(_IDENTITY_NOTE[code]) for code in checked)
+            if identity_verified(checked):
+                lines.append(_("Identité vérifiée : {checks}.").format(checks=names))
+            else:
+                lines.append(_("Identité non vérifiée (contrôlé : {checks}).").format(checks=names))
+        lines += [decision, _("Code de clôture : {code}.").format(code=disposition.code)]
+        summary = "\n".join(lines)
         entry = NewInteraction(
             channel="call",
             direction=form.direction,

@@ -150,6 +150,7 @@ async def test_qualified_by_keyboard_and_saved_with_the_call_id(
     async with app.run_test(size=(80, 24), message_hook=captured) as pilot:
         form = app.query_one(QualificationForm)
         form.start(CALL_ID, thomas, started_at=call_start)
+        form.identity_items = ("nom", "adresse", "date_naissance")  # from the customer panel
         await pilot.pause()
         assert visible(pilot, "#qf-nature")
         assert visible(pilot, "#qf-motif")
@@ -200,6 +201,7 @@ async def test_qualified_by_keyboard_and_saved_with_the_call_id(
         )
         assert row.summary.splitlines() == [
             "Facture trop elevee",
+            "Identité vérifiée : nom, adresse, date de naissance.",
             "Décision : demande traitée par le conseiller.",
             "Code de clôture : EXPLICATION.",
         ]
@@ -296,6 +298,7 @@ async def test_transfer_needs_a_service_and_the_transfer_code(
     async with app.run_test(size=(120, 40), message_hook=captured) as pilot:
         form = app.query_one(QualificationForm)
         form.start("call-3", None)  # a caller nobody could identify
+        form.identity_items = ("nom",)
         await settle(pilot)
         services = app.query_one("#qf-service", Select)
         app.query_one("#qf-nature", Select).value = "termination"
@@ -327,10 +330,11 @@ async def test_transfer_needs_a_service_and_the_transfer_code(
         row = session.get(Interaction, done.interaction_id)
         assert row is not None
         assert (row.customer_id, row.call_id, row.outcome) == (None, "call-3", "transferred")
-        assert (
-            f"Décision : transfert au service {service.name} (poste {service.extension})."
-            in row.summary
-        )
+        assert row.summary.splitlines()[1:] == [
+            "Identité non vérifiée (contrôlé : nom).",
+            f"Décision : transfert au service {service.name} (poste {service.extension}).",
+            "Code de clôture : TRANSFERT.",
+        ]
 
 
 async def test_a_customer_removed_meanwhile_is_reported_not_saved(

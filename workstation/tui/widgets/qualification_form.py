@@ -149,6 +149,8 @@ class QualificationForm(Widget):
         self._customer_id: int | None = None
         self.direction = "inbound"
         self.call_started_at: datetime | None = None
+        #: The identity checks ticked in the customer panel, noted in the history (PRO-002).
+        self.identity_items: tuple[str, ...] = ()
         self._reset_measures()
 
     @property
@@ -256,6 +258,7 @@ class QualificationForm(Widget):
         self.customer_id = customer_id
         self.direction = direction
         self.call_started_at = started_at
+        self.identity_items = ()
         self.reset()
 
     def reset(self) -> None:
@@ -327,6 +330,7 @@ class QualificationForm(Widget):
             direction=self.direction,
             started_at=self.call_started_at,
             agent_id=self.agent_id,
+            identity_items=self.identity_items,
         )
         self._save(form, self._desk.clock.monotonic())
 
