@@ -309,7 +309,9 @@ class CustomerPanel(Widget):
                         id="cp-prospect-civilite",
                         compact=True,
                     )
-                yield Static("", id="cp-prospect-civilite-error", classes="field-error")
+                yield Static(
+                    "", id="cp-prospect-civilite-error", classes="field-error", markup=False
+                )
                 yield from self._field("prospect", "prenom", _("Prénom"))
                 yield from self._field("prospect", "nom", _("Nom"))
                 yield from self._field("prospect", "adresse", _("Adresse"))
