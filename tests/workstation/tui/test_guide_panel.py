@@ -11,13 +11,13 @@ from textual.message import Message
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Select, Static
-from textual.widgets.markdown import MarkdownBlock
 from textual.worker import WorkerFailed
 
 from kb.articles import load_content
 from kb.search import KnowledgeBase
 from seed_data import SEED_DIR
 from workstation.guides import GUIDE_BASE, GUIDES, MOTIVES, guide_for, motive_label
+from workstation.tui.widgets.article_view import ArticleView
 from workstation.tui.widgets.guide_panel import GuidePanel
 
 
@@ -97,8 +97,13 @@ def listed(pilot: Pilot) -> list[str]:
 
 
 def heading(pilot: Pilot) -> str:
-    block = pilot.app.query_one("#guide-text").query_one("MarkdownH1", MarkdownBlock)
-    return (block.source or "").strip()
+    """The first line of the article in the reader."""
+    return pilot.app.query_one("#guide-body", ArticleView).markdown.partition("\n")[0]
+
+
+def screen_text(pilot: Pilot) -> str:
+    """The characters on the terminal, line by line (the compositor's output, as drawn)."""
+    return "\n".join(strip.text for strip in pilot.app.screen._compositor.render_strips())
 
 
 def status(pilot: Pilot) -> str:
@@ -196,5 +201,6 @@ async def test_renders_at_classroom_sizes(knowledge: KnowledgeBase, size: tuple[
         await settle(pilot)
         for selector in ("#guide-motive", "#guide-status", "#guide-articles", "#guide-body"):
             assert visible(pilot, pilot.app.query_one(selector)), selector
-        block = pilot.app.query_one("#guide-text").query_one("MarkdownH1", MarkdownBlock)
-        assert visible(pilot, block)
+        drawn = screen_text(pilot)
+        assert "Argumentaire de vente — box fibre" in drawn
+        assert "1. Découvrir les besoins (questions)" in drawn

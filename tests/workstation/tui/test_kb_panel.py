@@ -13,12 +13,12 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Markdown, OptionList, Static
-from textual.widgets.markdown import MarkdownBlock
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.worker import WorkerFailed
 
 from kb.search import KnowledgeBase
 from seed_data import SEED_DIR
+from workstation.tui.widgets.article_view import ArticleView
 from workstation.tui.widgets.guide_panel import GuidePanel
 from workstation.tui.widgets.kb_panel import SUGGESTION_ID, BaseList, KbPanel
 
@@ -181,11 +181,10 @@ async def test_keyboard_only_open_and_go_back(knowledge: KnowledgeBase, captured
         await pilot.press("down", "enter")
         await settle(pilot)
         hit = panel(pilot).results.hits[1]
-        heading = pilot.app.query_one("#kb-article-text", Markdown).query_one(
-            "MarkdownH1", MarkdownBlock
-        )
-        assert heading.source is not None and hit.title in heading.source
-        assert visible(pilot, heading)
+        reader = pilot.app.query_one("#kb-article-body", ArticleView)
+        assert reader.markdown.startswith(f"# {hit.title}")
+        assert pilot.app.focused is reader
+        assert hit.title in screen_text(pilot)
         assert not results.display
         opened = captured.of(KbPanel.ArticleOpened)
         assert opened == [KbPanel.ArticleOpened(hit.id, hit.base, 2, "box rouge")]
@@ -268,6 +267,8 @@ async def test_choosing_bases_narrows_the_search(
         await settle(pilot)
         assert captured.of(KbPanel.BasesChanged)[-1].bases == ("offres", "assistance")
         assert {hit.base for hit in panel(pilot).results.hits} == {"offres", "assistance"}
+        await pilot.press("escape")
+        assert isinstance(pilot.app.focused, Input)
 
 
 async def test_unknown_role_is_a_french_message_in_the_panel(

@@ -16,16 +16,17 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Markdown, OptionList, Select, Static
+from textual.widgets import OptionList, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from kb.articles import Article
 from kb.errors import NotFound
 from workstation.guides import GUIDE_BASE, MOTIVES, guide_for, motive_label
+from workstation.tui.widgets.article_view import ArticleView
 from workstation.tui.widgets.kb_panel import KnowledgeSource, error_text, knowledge_getter
 
 WORKER_GROUP = "guide-load"
@@ -101,7 +102,6 @@ class GuidePanel(Vertical):
         self._knowledge = knowledge_getter(knowledge)
         self.role = role
         self._articles: tuple[Article, ...] = ()
-        self._displayed: str | None = None
         self.set_reactive(GuidePanel.motive, motive)
 
     def compose(self) -> ComposeResult:
@@ -113,8 +113,7 @@ class GuidePanel(Vertical):
         )
         yield Static(_("Chargement des guides…"), id="guide-status")
         yield OptionList(id="guide-articles")
-        with VerticalScroll(id="guide-body"):
-            yield Markdown("", open_links=False, id="guide-text")
+        yield ArticleView(id="guide-body")
 
     def on_mount(self) -> None:
         self.query_one("#guide-motive", Select).border_title = _("Guide d'entretien")
@@ -184,7 +183,7 @@ class GuidePanel(Vertical):
             self._status(error_text(event.worker.error), error=True)
 
     @on(_GuideLoaded)
-    async def _show_guide(self, message: _GuideLoaded) -> None:
+    def _show_guide(self, message: _GuideLoaded) -> None:
         if message.motive != self.motive:
             return
         self._articles = message.articles
@@ -195,8 +194,7 @@ class GuidePanel(Vertical):
         )
         if not message.articles:
             self._status(_("Aucun guide disponible pour ce motif."), error=True)
-            self._displayed = None
-            await self.query_one("#guide-text", Markdown).update("")
+            self.query_one("#guide-body", ArticleView).show("")
             return
         listing.highlighted = 0
         self._status(
@@ -204,26 +202,20 @@ class GuidePanel(Vertical):
                 motive=motive_label(message.motive), n=len(message.articles)
             )
         )
-        await self._display(message.articles[0])
+        self.query_one("#guide-body", ArticleView).show(message.articles[0].markdown)
 
     # -- reading -----------------------------------------------------------------------------
 
     @on(OptionList.OptionSelected, "#guide-articles")
-    async def _chosen(self, event: OptionList.OptionSelected) -> None:
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if not 0 <= event.option_index < len(self._articles):
             return
         article = self._articles[event.option_index]
-        await self._display(article)
-        self.query_one("#guide-body", VerticalScroll).focus()
+        body = self.query_one("#guide-body", ArticleView)
+        body.show(article.markdown)
+        body.focus()
         self.post_message(self.GuideOpened(article.id, self.motive))
-
-    async def _display(self, article: Article) -> None:
-        if article.id == self._displayed:
-            return  # already on screen: rebuilding a long Markdown document costs ~1 s
-        self._displayed = article.id
-        await self.query_one("#guide-text", Markdown).update(article.markdown)
-        self.query_one("#guide-body", VerticalScroll).scroll_home(animate=False)
 
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#guide-status", Static)

@@ -21,10 +21,10 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Input, Markdown, OptionList, SelectionList, Static
+from textual.widgets import ContentSwitcher, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -32,6 +32,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from kb.articles import Article
 from kb.errors import KbError
 from kb.search import BaseSummary, Hit, KnowledgeBase, SearchResults
+from workstation.tui.widgets.article_view import ArticleView
 
 #: The knowledge base itself, or a callable returning it (e.g. `Runtime.knowledge`, which
 #: builds the index on first use: it is then called inside a worker, never on the UI loop).
@@ -122,9 +123,6 @@ class KbPanel(Vertical):
     }
     KbPanel #kb-article-body {
         height: 1fr;
-    }
-    KbPanel.-reading #kb-bases, KbPanel.-reading #kb-status {
-        display: none;
     }
     """
 
@@ -217,8 +215,7 @@ class KbPanel(Vertical):
             yield OptionList(id="kb-results")
             with Vertical(id="kb-article"):
                 yield Static("", id="kb-article-header")
-                with VerticalScroll(id="kb-article-body"):
-                    yield Markdown("", open_links=False, id="kb-article-text")
+                yield ArticleView(id="kb-article-body")
 
     def on_mount(self) -> None:
         self.query_one("#kb-bases", BaseList).border_title = _("Bases consultées")
@@ -419,7 +416,7 @@ class KbPanel(Vertical):
             self._open(hit.id, rank, self._shown_query)
 
     @on(_ArticleReady)
-    async def _show_article(self, message: _ArticleReady) -> None:
+    def _show_article(self, message: _ArticleReady) -> None:
         article = message.article
         header = Text.assemble(
             (article.id, "bold"),
@@ -430,22 +427,26 @@ class KbPanel(Vertical):
             ("\n" + _("Échap : retour aux résultats"), "dim"),
         )
         self.query_one("#kb-article-header", Static).update(header)
-        await self.query_one("#kb-article-text", Markdown).update(article.markdown)
+        body = self.query_one("#kb-article-body", ArticleView)
+        body.show(article.markdown)
         self.query_one("#kb-switcher", ContentSwitcher).current = "kb-article"
-        self._reading = True
-        self.add_class("-reading")
-        body = self.query_one("#kb-article-body", VerticalScroll)
-        body.scroll_home(animate=False)
+        self._set_reading(True)
         body.focus()
         if self._results is not None:
             self._status(self._summary(self._results))
         self.refresh_bindings()
         self.post_message(self.ArticleOpened(article.id, article.base, message.rank, message.query))
 
+    def _set_reading(self, reading: bool) -> None:
+        # The reader gets the room of the base list and the status line. Their `display` is
+        # set directly: a class on the panel would restyle every block of the article.
+        self._reading = reading
+        self.query_one("#kb-bases", BaseList).display = not reading
+        self.query_one("#kb-status", Static).display = not reading
+
     def _show_list(self, focus: bool) -> None:
         self.query_one("#kb-switcher", ContentSwitcher).current = "kb-results"
-        self._reading = False
-        self.remove_class("-reading")
+        self._set_reading(False)
         if focus:
             self.query_one("#kb-results", OptionList).focus()
         self.refresh_bindings()
@@ -456,7 +457,7 @@ class KbPanel(Vertical):
         focused = self.screen.focused
         mine = focused is not None and self in focused.ancestors
         if action == "back":
-            return self._reading or (mine and focused.id == "kb-results")
+            return self._reading or (mine and focused.id in ("kb-results", "kb-bases"))
         if action == "focus_results":
             return bool(mine and focused.id == "kb-query" and self._results and self._has_options())
         return True
@@ -479,7 +480,8 @@ class KbPanel(Vertical):
         self.query_one("#kb-results", OptionList).focus()
 
     def action_back(self) -> None:
-        """From the article back to the results; from the results back to the search field."""
+        """From the article back to the results; from the results or the bases back to the
+        search field."""
         if self._reading:
             self._show_list(focus=True)
         else:

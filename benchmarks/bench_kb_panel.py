@@ -1,0 +1,106 @@
+"""Knowledge-base panel latency: a query handed to the panel -> its results in the list, and
+a result chosen -> the article shown in the reader, on the seed articles, headless.
+
+Timed inside the app's event loop, from the call to the message the panel posts once the
+widgets hold the new content (`KbPanel.Searched`, `KbPanel.ArticleOpened`): the thread worker,
+the knowledge-base call, building the result list or the Markdown document. Painting the
+terminal (a few ms per frame) is not included. Typing adds the debounce (150 ms by default)
+on top of the search figure.
+
+    .venv/bin/python benchmarks/bench_kb_panel.py [--rounds 3] [--limit 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+from textual.app import App, ComposeResult
+from textual.message import Message
+from textual.widgets import OptionList
+
+from kb.search import KnowledgeBase
+from seed_data import SEED_DIR
+from workstation.tui.widgets.kb_panel import KbPanel
+
+QUERIES = Path(__file__).resolve().parents[1] / "tests" / "kb" / "judged_queries.yaml"
+
+
+class Bench(App[None]):
+    def __init__(self, knowledge: KnowledgeBase, limit: int) -> None:
+        super().__init__()
+        self.knowledge = knowledge
+        self.limit = limit
+        self.arrived = asyncio.Event()
+
+    def compose(self) -> ComposeResult:
+        yield KbPanel(self.knowledge, "student", debounce=0, limit=self.limit)
+
+    def on_kb_panel_searched(self, _message: Message) -> None:
+        self.arrived.set()
+
+    def on_kb_panel_article_opened(self, _message: Message) -> None:
+        self.arrived.set()
+
+
+def percentiles(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return (
+        f"n={len(ordered):4d}  p50={statistics.median(ordered) * 1000:6.1f} ms  "
+        f"p95={p95 * 1000:6.1f} ms  max={ordered[-1] * 1000:6.1f} ms"
+    )
+
+
+async def run(rounds: int, limit: int) -> None:
+    queries = [item["query"] for item in yaml.safe_load(QUERIES.read_text())["queries"]]
+    with tempfile.TemporaryDirectory() as index_dir:
+        knowledge = KnowledgeBase.open(SEED_DIR / "kb", Path(index_dir))
+        app = Bench(knowledge, limit)
+        searched: list[float] = []
+        opened: list[float] = []
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            panel = app.query_one(KbPanel)
+            results = app.query_one("#kb-results", OptionList)
+            for _round in range(rounds):
+                for query in queries:
+                    app.arrived.clear()
+                    start = time.perf_counter()
+                    panel.search_for(query)
+                    await app.arrived.wait()
+                    searched.append(time.perf_counter() - start)
+                    if not results.option_count or panel.results is None:
+                        continue
+                    if not panel.results.hits:
+                        continue
+                    app.arrived.clear()
+                    start = time.perf_counter()
+                    # The first article (after the suggestion line, if any), as Entrée does.
+                    results.highlighted = 1 if panel.results.suggestion else 0
+                    results.action_select()
+                    await app.arrived.wait()
+                    opened.append(time.perf_counter() - start)
+                    panel.action_back()
+                    await pilot.pause()
+    print(f"KbPanel on the seed articles ({len(queries)} judged queries x {rounds}, limit {limit})")
+    print(f"  query -> results listed:   {percentiles(searched)}")
+    print(f"  Entrée -> article shown:   {percentiles(opened)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--limit", type=int, default=30)
+    arguments = parser.parse_args()
+    asyncio.run(run(arguments.rounds, arguments.limit))
+
+
+if __name__ == "__main__":
+    main()
