@@ -7,7 +7,7 @@ the knowledge-base call, building the result list or the Markdown document. Pain
 terminal (a few ms per frame) is not included. Typing adds the debounce (150 ms by default)
 on top of the search figure.
 
-    .venv/bin/python benchmarks/bench_kb_panel.py [--rounds 3] [--limit 30]
+    .venv/bin/python benchmarks/bench_kb_panel.py [--rounds 3] [--limit 20]
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ async def run(rounds: int, limit: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--limit", type=int, default=30)
+    parser.add_argument("--limit", type=int, default=20)
     arguments = parser.parse_args()
     asyncio.run(run(arguments.rounds, arguments.limit))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from gettext import gettext as _
+from types import MappingProxyType
 
 #: The knowledge base the guides come from.
 GUIDE_BASE = "scripts"
@@ -38,6 +39,21 @@ GUIDES: tuple[Guide, ...] = (
 
 MOTIVES: tuple[str, ...] = tuple(guide.motive for guide in GUIDES)
 
+#: The guide to open for the nature of a request (the CRM's nature codes, PRO-003). Natures
+#: with no guide of their own (information, billing question, technical help…) keep the
+#: inbound-call script, whose steps hold for any call.
+NATURE_MOTIVES = MappingProxyType(
+    {
+        "order": "vente",
+        "complaint": "reclamation",
+        "payment": "recouvrement",
+        "termination": "fidelisation",
+        "survey": "enquete",
+        "prospection": "prospection",
+    }
+)
+DEFAULT_MOTIVE = "accueil"
+
 
 def motive_label(motive: str) -> str:
     """The French name of a motive, as shown in the selector."""
@@ -53,6 +69,11 @@ def motive_label(motive: str) -> str:
         "prospection": _("Appel sortant de prospection"),
     }
     return labels.get(motive, motive)
+
+
+def motive_for_nature(nature: str) -> str:
+    """The guide motive that goes with a request nature; the inbound script otherwise."""
+    return NATURE_MOTIVES.get(nature.strip().lower(), DEFAULT_MOTIVE)
 
 
 def guide_for(motive: str) -> Guide:

@@ -13,10 +13,20 @@ from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Select, Static
 from textual.worker import WorkerFailed
 
+from crm.models import NATURES
 from kb.articles import load_content
 from kb.search import KnowledgeBase
 from seed_data import SEED_DIR
-from workstation.guides import GUIDE_BASE, GUIDES, MOTIVES, guide_for, motive_label
+from workstation.guides import (
+    DEFAULT_MOTIVE,
+    GUIDE_BASE,
+    GUIDES,
+    MOTIVES,
+    NATURE_MOTIVES,
+    guide_for,
+    motive_for_nature,
+    motive_label,
+)
 from workstation.tui.widgets.article_view import ArticleView
 from workstation.tui.widgets.guide_panel import GuidePanel
 
@@ -54,6 +64,17 @@ def test_motives_are_unique_and_named_in_french() -> None:
     assert len(set(labels)) == len(labels)
     assert motive_label("recouvrement") == "Relance d'impayé"
     assert guide_for(" Vente ").article_ids[0] == "SCR-003"
+
+
+def test_every_request_nature_has_a_guide() -> None:
+    assert DEFAULT_MOTIVE in MOTIVES
+    assert set(NATURE_MOTIVES) <= set(NATURES)
+    for nature in NATURES:
+        assert motive_for_nature(nature) in MOTIVES
+    assert motive_for_nature("complaint") == "reclamation"
+    assert motive_for_nature("termination") == "fidelisation"
+    assert motive_for_nature("information") == "accueil"
+    assert motive_for_nature("inconnue") == "accueil"
 
 
 def test_unknown_motive_is_a_french_error() -> None:

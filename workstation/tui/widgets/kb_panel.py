@@ -182,7 +182,7 @@ class KbPanel(Vertical):
         role: str,
         *,
         debounce: float = 0.15,
-        limit: int = 30,
+        limit: int = 20,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
