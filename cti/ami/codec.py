@@ -21,6 +21,7 @@ from gettext import gettext as _
 from itertools import repeat
 from operator import itemgetter
 
+_key = itemgetter(0)
 _separator = itemgetter(1)
 TERMINATOR = b"\r\n\r\n"
 LINE_END = b"\r\n"
@@ -238,7 +239,7 @@ def parse_text(text: str) -> Message:
     lines = text.split("\r\n")
     if text.count("\n") == len(lines) - 1:
         triples = list(map(str.partition, lines, repeat(": ")))
-        if "" not in map(_separator, triples):
+        if "" not in map(_separator, triples) and ":" not in "".join(map(_key, triples)):
             return Message._adopt(triples)
     return _parse_lines(text)
 
@@ -309,7 +310,10 @@ class Decoder:
             lines = text.split("\r\n")
             if text.count("\n") == len(lines) - 1:
                 triples = list(map(str.partition, lines, repeat(": ")))
-                if list(map(_separator, triples)).count("") == lines.count(""):
+                # A key holding a colon means the line's first colon is not followed by a
+                # space: only the exact parser reads that as Asterisk does. Lines without any
+                # colon come out the same from both parsers; blank lines separate frames.
+                if ":" not in "".join(map(_key, triples)):
                     return self._cut(lines, triples, out)
         return self._frames(text, out)
 
@@ -340,8 +344,9 @@ class Decoder:
         for frame in text.split("\r\n\r\n"):
             if len(frame) > quick and len(frame.encode("utf-8", "replace")) > self.max_frame:
                 self._fail(len(frame.encode("utf-8", "replace")), out)
-            if frame:
-                out.append(parse_text(frame))
+            message = parse_text(frame) if frame else None
+            if message:  # a run of blank lines is no message
+                out.append(message)
         return out
 
     def _fail(self, size: int, out: list[Message | Banner]) -> None:

@@ -17,8 +17,10 @@ from cti.ami.codec import (
     FrameTooLarge,
     InvalidHeader,
     Message,
+    _parse_lines,
     encode_banner,
     encode_message,
+    parse_text,
 )
 
 NAMES = tl.names()
@@ -246,3 +248,28 @@ def test_arbitrary_bytes_never_crash_and_never_grow_the_buffer(
             decoded = []
         assert all(isinstance(m, Message | Banner) for m in decoded)
         assert decoder.buffered <= limit
+
+
+lines_text = st.lists(
+    st.one_of(
+        st.tuples(keys, values).map(lambda kv: f"{kv[0]}: {kv[1]}"),
+        st.text(alphabet=st.sampled_from("ab: \n"), max_size=8),
+    ),
+    min_size=1,
+    max_size=6,
+).map("\r\n".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(lines_text, min_size=1, max_size=4), st.lists(st.integers(min_value=0), max_size=6))
+def test_the_fast_whole_read_path_parses_exactly_like_the_line_parser(
+    frames: list[str], cuts: list[int]
+) -> None:
+    # Lines such as `:: `, `Key:value`, bare LFs and runs of blank lines included.
+    wire = "".join(f"{frame}\r\n\r\n" for frame in frames).encode()
+    decoder = Decoder()
+    fast = [m for chunk in chunked(wire, cuts) for m in decoder.feed(chunk)]
+    exact = [_parse_lines(frame) for frame in wire.decode().split("\r\n\r\n")[:-1]]
+    assert fast == [m for m in exact if len(m)]
+    for frame in frames:
+        assert parse_text(frame) == _parse_lines(frame)
