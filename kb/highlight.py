@@ -23,7 +23,8 @@ _VARIANTS = {
     "c": "[cç]",
     "n": "[nñ]",
 }
-MAX_SPANS = 200
+# Occurrences of one term looked at: a fragment shows a few, and long articles repeat words.
+SPANS_PER_TERM = 12
 CONTEXT_CHARS = 30
 
 
@@ -49,6 +50,7 @@ def matched_spans(
     haystack = lowered if exact_case else text
     spans: list[tuple[int, int, str]] = []
     for term in terms:
+        kept = 0
         for match in candidate_pattern(term, not exact_case).finditer(haystack):
             start = match.start()
             if start and (haystack[start - 1].isalnum()):
@@ -56,7 +58,8 @@ def matched_spans(
             found = analyse(match.group(0).lower())
             if found and found[0] in terms:
                 spans.append((start, match.end(), found[0]))
-                if len(spans) >= MAX_SPANS:
+                kept += 1
+                if kept >= SPANS_PER_TERM:  # enough to place the fragment
                     break
     # A word matched by two prefixes ("abon", "abonn") is listed once.
     return sorted(set(spans))

@@ -148,7 +148,7 @@ def test_another_process_rebuilds_while_we_read(content: Path, tmp_path: Path) -
     index_dir = tmp_path / "index"
     reader = KnowledgeBase.open(content, index_dir)
     builder = subprocess.Popen(
-        [sys.executable, "-c", BUILDER, str(content), str(index_dir), "6"],
+        [sys.executable, "-c", BUILDER, str(content), str(index_dir), "3"],
         cwd=Path(__file__).resolve().parents[2],
     )
     searches = 0
