@@ -58,12 +58,14 @@ class Captured:
 
 
 async def settle(pilot: Pilot) -> None:
-    """Let every worker finish and every message they posted be handled (a failed worker
-    is the panel's business: it shows the error, which the tests read)."""
-    for _round in range(3):
+    """Let every worker finish and every message they posted be handled, including workers
+    those messages start (a failed worker is the panel's business: it shows the error)."""
+    for _round in range(5):
         with contextlib.suppress(WorkerFailed):
             await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+        if not any(worker.is_running for worker in pilot.app.workers):
+            return
 
 
 def panel(pilot: Pilot) -> KbPanel:
