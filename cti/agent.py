@@ -666,10 +666,17 @@ class Agent:
                 self._emit(QueueMembership(self._now(), event.queue, False))
         else:
             self._apply_pause(event.is_paused, event.paused_reason)
-        if self.call is None and self.state is not AgentState.WRAP_UP:
+        if self.call is not None:
+            return
+        if self.state is not AgentState.WRAP_UP:
             self._set_state(self._idle_state())
-        elif self.state is AgentState.WRAP_UP and not self.queues:
+        elif not self.queues:
             self._set_state(AgentState.LOGGED_OUT)
+        elif event.name == "QueueMemberPause" and not (
+            self.paused and self.pause_reason == WRAP_UP_REASON
+        ):
+            # After-call work ends with another pause (lunch…) or an unpause from anywhere.
+            self._set_state(self._idle_state())
 
     def _apply_pause(self, paused: bool, reason: str) -> None:
         if (paused, reason) != (self.paused, self.pause_reason):

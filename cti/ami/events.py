@@ -47,7 +47,7 @@ class AmiEvent:
         mapping = cls._fieldmap_cache
         assert mapping is not None
         values: dict[str, Any] = {}
-        for key, value in message.items():
+        for key, _sep, value in message._triples:  # the codec's storage, read directly
             attr = raw.get(key, _UNSEEN)
             if attr is _UNSEEN:
                 attr = mapping.get(_norm(key))

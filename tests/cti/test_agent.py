@@ -334,3 +334,30 @@ async def test_pbx_restart_mid_call_reconnects_resyncs_and_reports_the_lost_call
     await run(clock, agent.wait_for_state(S.RINGING))
     await client.close()
     await restarted.stop(restart=False)
+
+
+async def test_after_call_work_ends_on_ready_or_on_another_pause(
+    pbx: PbxServer, clock: VirtualClock
+) -> None:
+    client = client_for(pbx, clock)
+    await run(clock, client.connect())
+    agent = Agent(client, clock, AgentIdentity("101"))
+    await run(clock, agent.login(["accueil"]))
+    await run(clock, agent.wait_for_state(S.READY))
+    for finish, expected in ((agent.ready, S.READY), (lambda: agent.pause("Déjeuner"), S.PAUSED)):
+        if agent.state is S.PAUSED:
+            await run(clock, agent.ready())
+            await run(clock, agent.wait_for_state(S.READY))
+        await place_call(client)
+        await run(clock, agent.wait_for_state(S.RINGING))
+        await run(clock, agent.answer())
+        await run(clock, agent.wait_for_state(S.TALKING))
+        await run(clock, agent.hangup())
+        await run(clock, agent.wait_for_state(S.WRAP_UP))
+        await clock.advance(0.2)  # the after-call pause reaches the PBX: still in wrap-up
+        assert agent.state is S.WRAP_UP
+        assert (agent.paused, agent.pause_reason) == (True, "Après-appel")
+        await run(clock, finish())
+        await run(clock, agent.wait_for_state(expected))
+    assert agent.pause_reason == "Déjeuner"
+    await client.close()
