@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.worker import WorkerFailed
 
+from kb.errors import IndexCorrupt
 from kb.search import KnowledgeBase
 from seed_data import SEED_DIR
 from workstation.tui.widgets.article_view import ArticleView
@@ -289,6 +290,44 @@ async def test_a_failing_knowledge_base_is_reported_not_raised(tmp_path: Path) -
     async with Harness(broken, "student").run_test() as pilot:
         await settle(pilot)
         assert status(pilot) == "La base de connaissances ne répond pas (OSError)."
+
+
+class Flaky:
+    """The seed knowledge base, whose searches fail once `broken` is set."""
+
+    def __init__(self, knowledge: KnowledgeBase) -> None:
+        self.knowledge = knowledge
+        self.broken = False
+
+    def bases(self, role: str) -> object:
+        return self.knowledge.bases(role)
+
+    def article(self, article_id: str, role: str) -> object:
+        return self.knowledge.article(article_id, role)
+
+    def search(self, *args: object, **kwargs: object) -> object:
+        if self.broken:
+            raise IndexCorrupt("L'index des bases de connaissances est illisible.")
+        return self.knowledge.search(*args, **kwargs)  # type: ignore[arg-type]
+
+
+async def test_a_search_failing_while_reading_shows_the_error(
+    knowledge: KnowledgeBase,
+) -> None:
+    flaky = Flaky(knowledge)
+    async with Harness(lambda: flaky, "student").run_test() as pilot:
+        await settle(pilot)
+        await search(pilot, "box")
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert not pilot.app.query_one("#kb-status").display
+        flaky.broken = True
+        await pilot.press("ctrl+f", "x")
+        await settle(pilot)
+        assert status(pilot) == "L'index des bases de connaissances est illisible."
+        assert pilot.app.query_one("#kb-status").display
+        assert pilot.app.query_one("#kb-results").display
+        assert isinstance(pilot.app.focused, Input)
 
 
 async def test_debounce_searches_once_after_typing(

@@ -268,6 +268,9 @@ class KbPanel(Vertical):
         """The one place worker failures are shown (in French, inside the panel)."""
         if event.state is WorkerState.ERROR and event.worker.group in WORKER_GROUPS:
             event.stop()
+            self._focus_results_when_ready = False
+            if self._reading:
+                self._show_list(focus=False)  # the status line is hidden while reading
             self._status(error_text(event.worker.error), error=True)
 
     # -- bases -------------------------------------------------------------------------------
