@@ -332,7 +332,8 @@ def open_current(index_dir: Path) -> OpenIndex | None:
     except IndexCorrupt:
         raise
     except (ValueError, OSError, KeyError, TypeError, IndexError) as error:
-        raise IndexCorrupt(_("index tantivy illisible ({error})").format(error=error)) from error
+        detail = str(error)[:160]  # tantivy's own message (English), cut to stay readable
+        raise IndexCorrupt(_("index tantivy illisible ({error})").format(error=detail)) from error
     return opened
 
 

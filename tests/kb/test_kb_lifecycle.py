@@ -25,6 +25,12 @@ L'option antivirus protège cinq appareils pour 3 € par mois.
 """
 
 
+def scramble(generation: Path, suffix: str) -> None:
+    """Overwrite tantivy's files of one kind with garbage of the same length."""
+    for path in generation.glob(f"*{suffix}"):
+        path.write_bytes(bytes((i * 151 + 7) % 256 for i in range(path.stat().st_size)))
+
+
 def current_generation(index_dir: Path) -> Path:
     return index_dir / (index_dir / POINTER).read_text(encoding="utf-8")
 
@@ -63,6 +69,8 @@ def test_stale_index_is_rebuilt(content: Path, tmp_path: Path) -> None:
         lambda generation, index_dir: (index_dir / POINTER).write_bytes(b"\xff\xfe../"),
         lambda generation, index_dir: (generation / TEXTS).write_bytes(b"SQLite format 3\x00!"),
         lambda generation, index_dir: (generation / TEXTS).unlink(),
+        lambda generation, index_dir: scramble(generation, ".term"),
+        lambda generation, index_dir: scramble(generation, ".store"),
     ],
     ids=[
         "truncated-kb-meta",
@@ -72,6 +80,8 @@ def test_stale_index_is_rebuilt(content: Path, tmp_path: Path) -> None:
         "bad-pointer",
         "garbage-texts",
         "missing-texts",
+        "garbage-terms",
+        "garbage-store",
     ],
 )
 def test_corrupt_index_gives_message_and_is_rebuilt(content: Path, tmp_path: Path, damage) -> None:
