@@ -462,6 +462,10 @@ class Agent:
 
     async def ready(self) -> None:
         """Become available again (end of a pause or of after-call work)."""
+        if self._task is not None and not self._task.done():
+            # The after-call pause has not been written yet (a task writes before its first
+            # await): drop it, or it would land after this unpause and pause the agent again.
+            self._task.cancel()
         await self.client.action(
             "QueuePause", [("Interface", self.identity.interface), ("Paused", "false")]
         )
