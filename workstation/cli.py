@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 import click
 
 from workstation.config import ConfigError, Settings, load_settings
-from workstation.i18n import setup_language
+from workstation.i18n import requested_language, setup_language
 
 # name -> "module:attribute" of a click command, imported on first use.
 COMMANDS: dict[str, str] = {
@@ -38,6 +38,11 @@ class LazyGroup(click.Group):
             module_name, attribute = COMMANDS[cmd_name].split(":")
             return getattr(importlib.import_module(module_name), attribute)
         return super().get_command(ctx, cmd_name)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if ctx.parent is None:  # before click's --help and usage errors are written
+            setup_language(requested_language(args))
+        return super().parse_args(ctx, args)
 
 
 def settings_from(ctx: click.Context, **overrides: Any) -> Settings:
