@@ -20,7 +20,7 @@ from crm.services.users import authenticate
 from crm.views import UserView
 from cti.ami.errors import AmiError
 from workstation.action_journal import ActionJournal
-from workstation.customer_desk import CustomerDesk
+from workstation.customer_desk import CustomerDesk, motives_from_history
 from workstation.demo_calls import DemoCaller
 from workstation.runtime import Runtime
 from workstation.selftest import Check, run_selftest
@@ -123,7 +123,8 @@ class AcvdApp(App[None]):
             self.notify(_("Téléphonie indisponible : {e}").format(e=error), severity="error")
             self.push_screen(SelfTestScreen(self._selftest), self._selftest_done)
             return
-        customers = CustomerDesk(self.runtime.session_factory, self.runtime.clock)
+        motives = motives_from_history(self.runtime.seed_dir / "history.yaml")
+        customers = CustomerDesk(self.runtime.session_factory, self.runtime.clock, motives=motives)
         await self.push_screen(DeskScreen(agent, customers, self.user.role))
         if self.demo_calls and self.telephony.server is not None:
             callers = await asyncio.to_thread(sample_callers, self.runtime.session_factory, 300)

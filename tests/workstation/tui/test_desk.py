@@ -22,6 +22,7 @@ from workstation.telephony import Telephony
 from workstation.tui.app import AcvdApp
 from workstation.tui.screens.desk import DeskScreen
 from workstation.tui.widgets.customer_panel import CustomerPanel
+from workstation.tui.widgets.qualification_form import QualificationForm
 from workstation.tui.widgets.softphone import SoftphoneBar
 
 
@@ -109,6 +110,9 @@ async def test_a_call_is_popped_answered_held_and_closed(
     await _until(pilot, lambda: panel.customer_id is not None)
     assert bar.state is AgentState.RINGING and bar.caller == "0612345678"
     assert "CL0000001" in bar.customer
+    # The qualification form is tied to this call and this customer.
+    form = screen.query_one(QualificationForm)
+    assert form.call_id == call_id and form.customer_id == panel.customer_id
     await pilot.press("f5")
     await _until(pilot, lambda: screen.agent.state is AgentState.TALKING)
     await pilot.press("f6")

@@ -176,7 +176,6 @@ class DeskScreen(Screen[None]):
                 self._screen_pop(event)
             case cti.CallConnected():
                 self._call_started = event.at
-                self.query_one(QualificationForm).call_id = event.call_id
             case cti.CallEnded() | cti.CallMissed():
                 self._call_ended(event)
             case cti.DialResult(outcome=outcome) if outcome is not cti.DialOutcome.ANSWERED:
@@ -197,7 +196,9 @@ class DeskScreen(Screen[None]):
         bar.elapsed = None
         self._call_started = None
         self.query_one(TabbedContent).active = "tab-customer"
-        self.query_one(QualificationForm).call_id = event.call_id
+        self.query_one(QualificationForm).start(
+            event.call_id, None, direction=event.direction, started_at=self.agent.clock.now()
+        )
         self._lookup_caller(event.number, event.call_id)
 
     @work(thread=True, exclusive=True, group="screen-pop", exit_on_error=False)
@@ -219,6 +220,7 @@ class DeskScreen(Screen[None]):
             bar.customer = _("numéro inconnu")
         else:
             panel.show_customer(customer.id)
+            self.query_one(QualificationForm).customer_id = customer.id
             bar.customer = f"{customer.display_name} ({customer.number})"
         self.acvd.record(
             "crm.screen_pop",
@@ -425,11 +427,18 @@ class DeskScreen(Screen[None]):
 
     @on(CustomerPanel.IdentityChecked)
     def _identity(self, message: CustomerPanel.IdentityChecked) -> None:
+        self.query_one(QualificationForm).identity_items = tuple(message.checked_items)
         self._journal_message("crm.identity_check", message)
 
     @on(CustomerPanel.CustomerSelected)
     def _selected(self, message: CustomerPanel.CustomerSelected) -> None:
+        self.query_one(QualificationForm).customer_id = message.customer_id
         self._journal_message("crm.customer_selected", message)
+
+    @on(CustomerPanel.Failed)
+    def _panel_failed(self, message: CustomerPanel.Failed) -> None:
+        self.notify(message.message, severity="error")
+        self._journal_message("ui.error", message)
 
     @on(CustomerPanel.SearchDone)
     def _searched(self, message: CustomerPanel.SearchDone) -> None:
