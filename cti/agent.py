@@ -172,6 +172,12 @@ class CallConnected(DomainEvent):
 
 
 @dataclass(frozen=True)
+class CallBridged(DomainEvent):
+    call_id: str
+    bridge: str  # BridgeUniqueid
+
+
+@dataclass(frozen=True)
 class CallHeld(DomainEvent):
     call_id: str
     held: bool
@@ -277,6 +283,7 @@ class Call:
     leg: str = ""  # agent leg in the bridge (`;1`)
     leg_uniqueid: str = ""
     connected: bool = False
+    bridged: bool = False  # the agent leg has entered a bridge (transfers need it)
     held: bool = False
     consult_target: str = ""
     consulting: bool = False
@@ -295,6 +302,8 @@ class Call:
 class Agent:
     """One agent's telephony: operations (recipes) and the event-fed state machine."""
 
+    #: Seconds for the agent leg to enter the customer's bridge after the answer.
+    BRIDGE_TIMEOUT = 2.0
     #: Seconds for Atxfer's `Hold` to show up (it came about 260 ms after the Response in 13).
     CONSULT_START_TIMEOUT = 5.0
 
@@ -525,6 +534,7 @@ class Agent:
         """Transfer the customer to `extension` without talking first: BlindTransfer (11)."""
         call = self._require_call(AgentState.TALKING, AgentState.ON_HOLD)
         self._check_extension(extension)
+        await self._bridged(call)
         await self.client.action(
             "BlindTransfer",
             [("Channel", call.leg), ("Context", self.transfer_context), ("Exten", extension)],
@@ -539,6 +549,7 @@ class Agent:
         """
         call = self._require_call(AgentState.TALKING)
         self._check_extension(extension)
+        await self._bridged(call)
         call.consult_target = extension
         await self.client.action(
             "Atxfer",
@@ -630,6 +641,11 @@ class Agent:
         self._set_state(AgentState.RINGING)
         self._emit(CallRinging(self._now(), channel_id, "outbound", "", number, ""))
         return call
+
+    async def _bridged(self, call: Call) -> None:
+        # AgentConnect comes just before the bridge is built (03): a transfer sent in between
+        # would be refused (`Transfer invalid`), so wait for the agent leg's BridgeEnter.
+        await self.wait_until(lambda: call.bridged, self.BRIDGE_TIMEOUT, _("mise en relation"))
 
     def _check_extension(self, extension: str) -> None:
         if not extension.isdigit():
@@ -822,14 +838,13 @@ class Agent:
 
     def _on_BridgeEvent(self, event: BridgeEvent) -> None:
         call = self.call
-        # Two channels in the agent's bridge: connected, whatever the call's origin.
-        if (
-            call is not None
-            and event.name == "BridgeEnter"
-            and event.channel == call.leg
-            and event.bridge_num_channels == "2"
-            and call.direction == "inbound"
-        ):
+        if call is None or event.name != "BridgeEnter" or event.channel != call.leg:
+            return
+        if not call.bridged:
+            call.bridged = True
+            self._emit(CallBridged(self._now(), call.call_id, event.bridge_uniqueid))
+        # Two channels in the agent's bridge: connected (inbound; outbound has DialEnd).
+        if event.bridge_num_channels == "2" and call.direction == "inbound":
             self._connected(call)
 
     def _on_BlindTransfer(self, event: BlindTransfer) -> None:
@@ -997,6 +1012,7 @@ __all__ = [
     "AgentIdentity",
     "AgentState",
     "Call",
+    "CallBridged",
     "CallConnected",
     "CallEnded",
     "CallHeld",
