@@ -140,6 +140,8 @@ class DomainEvent:
 
 @dataclass(frozen=True)
 class StateChanged(DomainEvent):
+    """The agent's state changed (the workstation's status line)."""
+
     state: AgentState
     previous: AgentState
     call_id: str = ""
@@ -147,18 +149,24 @@ class StateChanged(DomainEvent):
 
 @dataclass(frozen=True)
 class QueueMembership(DomainEvent):
+    """The agent joined (`logged_in`) or left a queue (C2.1)."""
+
     queue: str
     logged_in: bool
 
 
 @dataclass(frozen=True)
 class PauseChanged(DomainEvent):
+    """The agent was paused with a reason, or became available."""
+
     paused: bool
     reason: str
 
 
 @dataclass(frozen=True)
 class CallRinging(DomainEvent):
+    """A call for the agent rings (inbound) or is being placed (outbound)."""
+
     call_id: str
     direction: str  # "inbound" | "outbound"
     queue: str
@@ -168,23 +176,31 @@ class CallRinging(DomainEvent):
 
 @dataclass(frozen=True)
 class CallConnected(DomainEvent):
+    """The agent and the other party are talking."""
+
     call_id: str
 
 
 @dataclass(frozen=True)
 class CallBridged(DomainEvent):
+    """The agent's leg entered the bridge of the call."""
+
     call_id: str
     bridge: str  # BridgeUniqueid
 
 
 @dataclass(frozen=True)
 class CallHeld(DomainEvent):
+    """The other party was put on hold (`held`) or taken back."""
+
     call_id: str
     held: bool
 
 
 @dataclass(frozen=True)
 class ConsultationChanged(DomainEvent):
+    """A consultation with `target` started (`active`) or ended."""
+
     call_id: str
     target: str
     active: bool
@@ -192,6 +208,8 @@ class ConsultationChanged(DomainEvent):
 
 @dataclass(frozen=True)
 class CallTransferred(DomainEvent):
+    """The call went to `target`, blind or after a consultation."""
+
     call_id: str
     kind: str  # "blind" | "attended"
     target: str
@@ -199,12 +217,16 @@ class CallTransferred(DomainEvent):
 
 @dataclass(frozen=True)
 class CallMissed(DomainEvent):
+    """A ringing call did not reach the agent (no answer, rejected, caller gave up)."""
+
     call_id: str
     reason: str  # "no_answer" | "rejected" | "abandoned"
 
 
 @dataclass(frozen=True)
 class CallEnded(DomainEvent):
+    """A connected call ended; `by` says who ended it ('lost' when the PBX dropped it)."""
+
     call_id: str
     by: str  # "agent" | "customer" | "transfer" | "lost"
     cause: int
@@ -214,6 +236,8 @@ class CallEnded(DomainEvent):
 
 @dataclass(frozen=True)
 class DialResult(DomainEvent):
+    """The outcome of a click-to-dial call."""
+
     call_id: str
     number: str
     outcome: DialOutcome
@@ -221,6 +245,8 @@ class DialResult(DomainEvent):
 
 @dataclass(frozen=True)
 class ConversationLine(DomainEvent):
+    """One line of the conversation (UserEvent `AcvdLine`) on the agent's call."""
+
     call_id: str
     speaker: str  # "agent" | "customer" | another role
     text: str
@@ -228,6 +254,8 @@ class ConversationLine(DomainEvent):
 
 @dataclass(frozen=True)
 class LinkChanged(DomainEvent):
+    """The AMI connection's state changed."""
+
     state: ConnectionState
 
 
