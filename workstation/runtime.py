@@ -6,6 +6,7 @@ to the TUI; widgets never reach past it to a session or a socket.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,8 @@ class Runtime:
     session_factory: sessionmaker
     seed_dir: Path = SEED_DIR
     _knowledge: KnowledgeBase | None = field(default=None, repr=False)
+    # Several panels ask for the knowledge base from their workers on first use.
+    _knowledge_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def kb_content_dir(self) -> Path:
@@ -39,9 +42,12 @@ class Runtime:
 
     def knowledge(self) -> KnowledgeBase:
         """The knowledge bases, indexed on first use (blocking: call from a worker)."""
-        if self._knowledge is None:
-            self._knowledge = KnowledgeBase.open(self.kb_content_dir, self.settings.kb_index_dir)
-        return self._knowledge
+        with self._knowledge_lock:
+            if self._knowledge is None:
+                self._knowledge = KnowledgeBase.open(
+                    self.kb_content_dir, self.settings.kb_index_dir
+                )
+            return self._knowledge
 
     def close(self) -> None:
         self.engine.dispose()

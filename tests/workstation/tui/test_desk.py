@@ -5,6 +5,7 @@ transfer, hang-up and after-call work, all journaled with the call id."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from crm.seeding import seed_demo_company
 from cti.agent import AgentState
 from seed_data import SEED_DIR
 from workstation.clock import VirtualClock
-from workstation.config import load_settings
+from workstation.config import load_settings, with_overrides
 from workstation.runtime import Runtime, build_runtime
 from workstation.telephony import Telephony
 from workstation.tui.app import AcvdApp
@@ -53,6 +54,13 @@ _HASHES: dict[str, str] = {}
 
 @pytest.fixture
 async def desk(runtime: Runtime, clock: VirtualClock) -> AsyncIterator[tuple[AcvdApp, Pilot]]:
+    async with open_desk(runtime, clock) as opened:
+        yield opened
+
+
+@asynccontextmanager
+async def open_desk(runtime: Runtime, clock: VirtualClock) -> AsyncIterator[tuple[AcvdApp, Pilot]]:
+    """The app, logged in as the demo student, past the self-test, at the desk."""
     app = AcvdApp(runtime, Telephony(clock), demo_calls=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press(*"eleve", "enter", *"eleve", "enter")
@@ -213,3 +221,65 @@ async def test_a_wrong_password_is_refused_in_french_and_journals_nothing(
         assert str(error.render()) == "Identifiant ou mot de passe incorrect."
         assert type(app.screen).__name__ == "LoginScreen" and app.journal is None
         assert app.screen.query_one("#password").value == ""
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_the_desk_survives_the_pbx_going_away_and_coming_back(
+    desk: tuple[AcvdApp, Pilot], clock: VirtualClock
+) -> None:
+    app, pilot = desk
+    screen = app.screen
+    assert isinstance(screen, DeskScreen)
+    call_id = await _login_and_ring(app, pilot, clock)
+    await pilot.press("f5")
+    await _until(pilot, lambda: screen.agent.state is AgentState.TALKING)
+    server = app.telephony.server
+    assert server is not None and server.address is not None
+    host, port = server.address
+    await server.stop()  # like "core restart now" on a real Asterisk
+    await _advance(pilot, clock, 1)
+    bar = screen.query_one(SoftphoneBar)
+    await _until(pilot, lambda: not bar.link_ok)
+    assert screen.is_attached  # no crash: the desk is still there, under the wrap-up dialog
+    await server.start(host, port)
+    for _ in range(20):
+        await _advance(pilot, clock, 1)
+        if bar.link_ok:
+            break
+    await _until(pilot, lambda: bar.link_ok)
+    await _until(pilot, lambda: screen.agent.queues == {"accueil"})
+    kinds = _kinds(app)
+    assert app.journal is not None
+    entries = list(journal.iter_entries(app.runtime.engine, app.journal.shift_id))
+    dropped = next(e for e in entries if e.kind == "call.hangup")
+    assert dropped.call_id == call_id and dropped.payload["by"] == "lost"
+    links = [e.payload["state"] for e in entries if e.kind == "pbx.link"]
+    assert links[-1] == "connected" and len(links) >= 2
+    assert kinds[-1] == "queue.login"  # membership re-added after the restart
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_timed_wrap_up_records_the_default_code_when_time_runs_out(
+    runtime: Runtime, clock: VirtualClock
+) -> None:
+    runtime.settings = with_overrides(runtime.settings, wrapup_mode="timed", wrapup_seconds=5)
+    async with open_desk(runtime, clock) as (app, pilot):
+        screen = app.screen
+        assert isinstance(screen, DeskScreen)
+        await _login_and_ring(app, pilot, clock)
+        await pilot.press("f5")
+        await _until(pilot, lambda: screen.agent.state is AgentState.TALKING)
+        await pilot.press("f8")
+        await _until(pilot, lambda: type(app.screen).__name__ == "WrapUpDialog")
+        countdown = app.screen.query_one("#countdown")
+        assert "dans 5 s" in str(countdown.render())
+        await _advance(pilot, clock, 2)
+        assert "dans 3 s" in str(countdown.render())
+        await _advance(pilot, clock, 4)
+        await _until(pilot, lambda: app.screen is screen)
+        assert app.journal is not None
+        app.journal.flush()
+        entries = list(journal.iter_entries(app.runtime.engine, app.journal.shift_id))
+        done = next(e for e in entries if e.kind == "wrapup.done")
+        assert done.payload["disposition"] == "INFORMATION"
+        assert screen.check_action("ready", ()) is True
