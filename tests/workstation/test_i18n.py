@@ -58,7 +58,8 @@ def test_help_and_usage_errors_of_click_are_french_by_default() -> None:
     assert helped.returncode == 0
     assert helped.stdout.startswith("Utilisation : acvd [OPTIONS]")
     assert "Affiche ce message et quitte." in helped.stdout
-    assert "\nCommandes:\n" in helped.stdout and "Show this message" not in helped.stdout
+    assert "\nOptions :\n" in helped.stdout and "\nCommandes :\n" in helped.stdout
+    assert "Show this message" not in helped.stdout
 
     unknown = _acvd("nosuchcommand")
     assert unknown.returncode == 2
