@@ -5,12 +5,11 @@ from __future__ import annotations
 from gettext import gettext as _
 
 import click
+from sqlalchemy import Engine, text
 
-from crm.seeding import SeedError
 from workstation.clock import SystemClock
 from workstation.config import Settings
 from workstation.database import DatabaseUnavailable
-from workstation.demo_company import ensure_demo_company
 from workstation.runtime import Runtime, build_runtime
 from workstation.telephony import Telephony
 
@@ -22,6 +21,12 @@ def prepare(settings: Settings) -> Runtime:
         runtime = build_runtime(settings, clock)
     except DatabaseUnavailable as error:
         raise click.ClickException(str(error)) from error
+
+    if _has_users(runtime.engine):
+        return runtime
+    # Only an empty database needs the seeder (and Faker): ~10% of start-up imports.
+    from crm.seeding import SeedError
+    from workstation.demo_company import ensure_demo_company
 
     def progress(done: int, total: int) -> None:
         click.echo(
@@ -40,6 +45,12 @@ def prepare(settings: Settings) -> Runtime:
     if report is not None:
         click.echo(_("Entreprise Orbelia Télécom prête ({n} clients).").format(n=report.customers))
     return runtime
+
+
+def _has_users(engine: Engine) -> bool:
+    """Whether someone can log in already: then the company is there (`is_seeded` holds)."""
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT 1 FROM users LIMIT 1")).first() is not None
 
 
 def run_workstation(settings: Settings) -> None:
