@@ -90,3 +90,9 @@ def test_kb_imports_no_application_layer() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_more_results_than_shown() -> None:
+    code, output = run("search", "box", "--limit", "1", "--role", "trainer")
+    assert code == 0, output
+    assert output.splitlines()[0] == "4 articles trouvés (affichés : 1)."

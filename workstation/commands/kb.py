@@ -123,7 +123,7 @@ def format_results(results: SearchResults) -> list[str]:
         shown = len(results.hits)
         if results.total > shown:
             lines.append(
-                _("{total} articles trouvés, {shown} affichés.").format(
+                _("{total} articles trouvés (affichés : {shown}).").format(
                     total=results.total, shown=shown
                 )
             )
