@@ -86,6 +86,9 @@ class PbxConfig:
     pstn_answer_after: float = 2.0
     #: Seconds after which …05 hangs up once answered.
     pstn_short_call: float = 4.0
+    #: Whether any other 0XXXXXXXXX answers like …01 (the demo company: customers called
+    #: back); the reference peer knows only the five test numbers.
+    pstn_any_number: bool = False
     #: `Dial()` timeout of `[outbound]` and `[internal]`.
     dial_timeout: float = 20.0
     #: Attended-transfer target no-answer timeout (features.conf atxfernoanswertimeout).
@@ -152,6 +155,7 @@ def default_config(secret: str = CTI_PLACEHOLDER_SECRET) -> PbxConfig:
         accounts=(AmiAccount.of(CTI_USERNAME, secret, CTI_READ, "all"),),
         queues=queues,
         service_extensions=COMPANY_EXTENSIONS,
+        pstn_any_number=True,
     )
 
 

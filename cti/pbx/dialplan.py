@@ -12,7 +12,8 @@ Contexts (cti/asterisk/extensions.conf holds the same plan for a real Asterisk):
   members).
 * `outbound` `_0XXXXXXXXX`: `Dial(Local/<n>@pstn/n,20,T)`.
 * `pstn`: 0140000001 answers after 2 s, …02 busy, …03 never answers, …04 congestion,
-  …05 answers then hangs up after 4 s.
+  …05 answers then hangs up after 4 s; any other 0XXXXXXXXX (a customer called back)
+  answers after 2 s like …01.
 * `internal`: 2XX dials `[phones]`, 1XX dials an agent, 0XXXXXXXXX goes to `outbound`,
   parking spaces retrieve a parked call.
 * `phones` `2XX`: ring 2 s, answer; 299 never answers.
@@ -59,7 +60,7 @@ class Dialplan:
         if context == "outbound":
             return _is_external(exten)
         if context == "pstn":
-            return exten in PSTN_NUMBERS
+            return exten in PSTN_NUMBERS or (cfg.pstn_any_number and _is_external(exten))
         if context == "internal":
             return (
                 cfg.is_phone(exten)

@@ -97,7 +97,7 @@ def test_extensions_cover_the_number_plan() -> None:
         patterns = {value.split(",")[0] for key, value in plan[context] if key == "exten"}
         assert "_1XX" in patterns  # covers 101-130
     pstn = {value.split(",")[0] for key, value in plan["pstn"] if key == "exten"}
-    assert pstn == {f"014000000{n}" for n in range(1, 6)}
+    assert pstn == {f"014000000{n}" for n in range(1, 6)} | {"_0XXXXXXXXX"}
     parking = dict(sections("res_parking.conf")["default"])
     assert parking["parkpos"] == f"{config.parking.first_space}-{config.parking.last_space}"
     assert float(parking["parkingtime"]) == config.parking.parkingtime

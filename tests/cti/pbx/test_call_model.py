@@ -265,8 +265,9 @@ async def test_click_to_dial_outcomes(h: Harness, number: str, status: str, afte
     ],
 )
 async def test_external_first_originate_reasons(
-    h: Harness, number: str, response: str, reason: str
+    clock: VirtualClock, number: str, response: str, reason: str
 ) -> None:
+    h = Harness(clock, pstn_any_number=False)  # the recorded peer's [pstn]
     h.act(
         "Originate",
         Channel=f"Local/{number}@pstn/n",
@@ -283,6 +284,16 @@ async def test_external_first_originate_reasons(
     if response == "Failure":
         assert result["Channel"] == f"Local/{number}@pstn/n"
         assert result["Uniqueid"] == "<unknown>"
+
+
+async def test_the_demo_company_pstn_answers_any_french_number(clock: VirtualClock) -> None:
+    """A customer called back from the workstation answers like 0140000001."""
+    h = Harness(clock)
+    h.act("Originate", Channel="Local/0612345678@pstn/n", Context="internal", Exten="101",
+          Priority="1", Timeout="8000", Async="true", ActionID="o-2")  # fmt: skip
+    await h.clock.advance(9)
+    [result] = h.named("OriginateResponse")
+    assert (result["Response"], result["Reason"]) == ("Success", "4")
 
 
 async def test_hold_by_the_handset_and_resume_by_key(h: Harness) -> None:

@@ -21,6 +21,7 @@ from workstation.config import load_settings, with_overrides
 from workstation.runtime import Runtime, build_runtime
 from workstation.telephony import Telephony
 from workstation.tui.app import AcvdApp
+from workstation.tui.commands import DeskCommands
 from workstation.tui.screens.desk import DeskScreen
 from workstation.tui.widgets.customer_panel import CustomerPanel
 from workstation.tui.widgets.qualification_form import QualificationForm
@@ -199,6 +200,9 @@ async def test_blind_transfer_and_keys_follow_the_state(
     await _login_and_ring(app, pilot, clock)
     assert screen.check_action("answer", ()) is True
     assert screen.check_action("hold", ()) is False
+    # The command palette offers exactly what the keys offer now.
+    offered = {description for description, _a, _k in DeskCommands(screen)._available()}
+    assert {"Décrocher", "Raccrocher", "Aide"} <= offered and "Attente" not in offered
     await pilot.press("f5")
     await _until(pilot, lambda: screen.agent.state is AgentState.TALKING)
     await pilot.press("f7")
@@ -283,3 +287,31 @@ async def test_timed_wrap_up_records_the_default_code_when_time_runs_out(
         done = next(e for e in entries if e.kind == "wrapup.done")
         assert done.payload["disposition"] == "INFORMATION"
         assert screen.check_action("ready", ()) is True
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_dialling_from_a_customer_card_offers_its_number(
+    desk: tuple[AcvdApp, Pilot], clock: VirtualClock
+) -> None:
+    app, pilot = desk
+    screen = app.screen
+    assert isinstance(screen, DeskScreen)
+    panel = screen.query_one(CustomerPanel)
+    customer = screen.customers.find_by_phone("0612345678")
+    assert customer is not None
+    panel.show_customer(customer.id)
+    await _until(pilot, lambda: panel.card is not None)
+    await pilot.press("f9")
+    await _until(pilot, lambda: type(app.screen).__name__ == "DialDialog")
+    assert app.screen.query_one("#number").value == "0612345678"
+    await pilot.press("enter")
+    await _advance(pilot, clock, 1)
+    await _until(pilot, lambda: "call.ringing" in _kinds(app))
+    await _advance(pilot, clock, 3)  # the customer picks up after 2 s
+    await _until(pilot, lambda: screen.agent.state is AgentState.TALKING)
+    assert app.journal is not None
+    entries = list(journal.iter_entries(app.runtime.engine, app.journal.shift_id))
+    dial = next(e for e in entries if e.kind == "ui.action" and e.payload["action"] == "dial")
+    assert dial.payload["number"] == "0612345678"
+    ringing = next(e for e in entries if e.kind == "call.ringing")
+    assert ringing.payload["direction"] == "outbound"

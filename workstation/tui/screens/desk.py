@@ -16,16 +16,19 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
+from crm.services.callers import national_digits
 from cti import agent as cti
 from cti.ami.errors import AmiError
 from workstation.call_journal import journal_record
 from workstation.customer_desk import CustomerDesk
 from workstation.dispositions import BY_CODE, TRANSFER_CODE
 from workstation.tui.bridge import AgentBridge, AgentEventMessage
+from workstation.tui.commands import DeskCommands
 from workstation.tui.screens.dialogs import (
     DialDialog,
     PauseDialog,
@@ -66,6 +69,8 @@ ALLOWED: dict[str, tuple[cti.AgentState, ...]] = {
 
 class DeskScreen(Screen[None]):
     """One agent's desk for the whole shift."""
+
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {DeskCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "app.help", _("Aide"), id="desk.help"),
@@ -380,12 +385,21 @@ class DeskScreen(Screen[None]):
         self._operate(_("Annulation du transfert"), self.agent.cancel_consultation)
 
     def action_dial(self) -> None:
+        """Dial; from a customer card, its main number is offered (C2.2 "lancer un appel")."""
+
         def chosen(number: str | None) -> None:
             if number:
                 self._record_action("dial", number=number)
                 self._operate(_("Appel sortant"), lambda: self.agent.dial(number))
 
-        self.app.push_screen(DialDialog(), chosen)
+        self.app.push_screen(DialDialog(self._card_number()), chosen)
+
+    def _card_number(self) -> str:
+        card = self.query_one(CustomerPanel).card
+        if card is None or not card.phones:
+            return ""
+        phone = next((p for p in card.phones if p.is_primary), card.phones[0])
+        return national_digits(phone.e164)
 
     def action_next_tab(self) -> None:
         tabs = self.query_one(TabbedContent)
