@@ -4,7 +4,9 @@ The same 200,000 recorded-style events (every live event of the Asterisk 22 tran
 repeated in order) are fed as TCP-sized chunks to:
 
 * `minimal`: a bare `asyncio.Protocol` that splits on CRLF CRLF and builds one dict per event;
-* `client`: our AmiClient's reading path (codec Decoder + routing), nobody subscribed;
+* `codec`: our Decoder alone, every event decoded into a Message;
+* `client`: our AmiClient's reading path, nobody subscribed (the decoder then drops events
+  before building them: what a connection with no interested listener costs);
 * `client+agent`: the same with an Agent attached (typed events and the state machine for the
   ~20 event names it follows; the rest ignored cheaply);
 * `panoramisk`: its AMIProtocol.data_received (if it can be imported: it is not a dependency,
@@ -29,6 +31,7 @@ import transcript_loader as tl
 
 from cti.agent import Agent, AgentIdentity
 from cti.ami.client import AmiClient, _Protocol, parse_ami_url
+from cti.ami.codec import Decoder
 from workstation.clock import VirtualClock
 
 
@@ -120,6 +123,15 @@ def run_client(chunks: list[bytes], with_agent: bool = False, counting: bool = F
     return counter[0]
 
 
+def run_codec(chunks: list[bytes]) -> int:
+    """The codec alone: every event becomes a Message (no filter, no routing)."""
+    decoder = Decoder()
+    events = 0
+    for chunk in chunks:
+        events += len(decoder.feed(chunk))
+    return events
+
+
 def run_panoramisk(chunks: list[bytes]) -> int:
     from panoramisk.ami_protocol import AMIProtocol
 
@@ -163,6 +175,7 @@ async def main() -> None:
     )
     contestants: list[tuple[str, Callable[[], int]]] = [
         ("minimal", lambda: run_minimal(chunks)),
+        ("codec", lambda: run_codec(chunks)),
         ("client", lambda: run_client(chunks)),
         ("client+agent", lambda: run_client(chunks, with_agent=True)),
     ]
@@ -175,6 +188,7 @@ async def main() -> None:
     # Each path must see every event once before it is timed.
     checks = {
         "minimal": run_minimal(chunks),
+        "codec": run_codec(chunks),
         "client": run_client(chunks, counting=True),
         "client+agent": run_client(chunks, with_agent=True, counting=True),
     }

@@ -205,7 +205,8 @@ class AmiClient:
         self._decoder = Decoder(expect_banner=True, max_frame=max_frame)
         self._pending: dict[str, _Pending] = {}
         self._lists = 0
-        self._listeners: dict[str, list[Listener]] = {}
+        # FullyBooted is always wanted (connect waits for it), hence its empty listener list.
+        self._listeners: dict[str, list[Listener]] = {"FullyBooted": []}
         self._all_listeners: list[Listener] = []
         self._state_listeners: list[StateListener] = []
         self._resync_hooks: list[ResyncHook] = []
@@ -471,27 +472,22 @@ class AmiClient:
     def _data_received(self, protocol: _Protocol, data: bytes) -> None:
         if protocol is not self._protocol:
             return
+        busy = bool(self._lists or self._waiters or self._all_listeners)
+        # While no list, waiter or catch-all listener is pending, events nobody subscribed to
+        # are dropped by the decoder itself, before any Message is built.
+        self._decoder.event_filter = None if busy else self._listeners
         try:
             messages = self._decoder.feed(data)
         except FrameTooLarge as error:
             log.error("AMI: %s", error)
             messages = error.messages
             self._abort()
-        listeners = self._listeners
-        busy = bool(self._lists or self._waiters or self._all_listeners)
         for message in messages:
-            # Hot path, inlined: a live event that no list, waiter or listener wants is dropped
-            # after one dict lookup (the codec's own triples are read directly).
-            if not busy and type(message) is Message and message._triples:
-                key, _sep, name = message._triples[0]
-                if key == "Event" and name not in listeners and name != "FullyBooted":
-                    continue
             self.dispatch(message)
-            busy = bool(self._lists or self._waiters or self._all_listeners)
 
     def dispatch(self, message: Message | Banner) -> None:
         """Route one decoded message: Banner, Response, list item, or live event."""
-        if type(message) is Banner:
+        if isinstance(message, Banner):
             if self._banner_future is not None and not self._banner_future.done():
                 self._banner_future.set_result(message)
             return

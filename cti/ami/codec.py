@@ -15,11 +15,11 @@ decodes actions. Facts from the Asterisk 22 transcripts (see tests/cti/transcrip
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from gettext import gettext as _
-from itertools import repeat
-from operator import itemgetter
+from itertools import compress, count, repeat
+from operator import itemgetter, not_
 
 _key = itemgetter(0)
 _separator = itemgetter(1)
@@ -260,13 +260,16 @@ class Decoder:
     no character is cut, and a CR or LF byte never belongs to a multi-byte character.
     """
 
-    __slots__ = ("_buffer", "_expect_banner", "_scan_from", "max_frame")
+    __slots__ = ("_buffer", "_expect_banner", "_scan_from", "event_filter", "max_frame")
 
     def __init__(self, *, expect_banner: bool = False, max_frame: int = DEFAULT_MAX_FRAME) -> None:
         self._buffer = bytearray()
         self._expect_banner = expect_banner
         self._scan_from = 0
         self.max_frame = max_frame
+        #: When set, events (first header `Event`) whose name is not in it may be dropped
+        #: without building a Message: the client sets it while nothing else waits for events.
+        self.event_filter: Container[str] | None = None
 
     @property
     def buffered(self) -> int:
@@ -314,24 +317,29 @@ class Decoder:
                 # space: only the exact parser reads that as Asterisk does. Lines without any
                 # colon come out the same from both parsers; blank lines separate frames.
                 if ":" not in "".join(map(_key, triples)):
-                    return self._cut(lines, triples, out)
+                    return self._cut(lines, triples, out, self.event_filter)
         return self._frames(text, out)
 
     @staticmethod
     def _cut(
-        lines: list[str], triples: list[tuple[str, str, str]], out: list[Message | Banner]
+        lines: list[str],
+        triples: list[tuple[str, str, str]],
+        out: list[Message | Banner],
+        wanted: Container[str] | None,
     ) -> list[Message | Banner]:
+        # Blank lines cut the read into frames; their indexes come from C-level iteration.
+        blanks = list(compress(count(), map(not_, lines)))
+        blanks.append(len(lines))
         new = Message.__new__
         append = out.append
-        find = lines.index
-        total = len(lines)
         start = 0
-        while start < total:
-            try:
-                stop = find("", start)
-            except ValueError:
-                stop = total
+        for stop in blanks:
             if stop > start:
+                if wanted is not None:
+                    key, _sep, name = triples[start]
+                    if key == "Event" and name not in wanted:
+                        start = stop + 1
+                        continue
                 message = new(Message)  # Message._adopt, inlined: this runs once per event
                 message._triples = triples[start:stop]
                 append(message)

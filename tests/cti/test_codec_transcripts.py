@@ -273,3 +273,14 @@ def test_the_fast_whole_read_path_parses_exactly_like_the_line_parser(
     assert fast == [m for m in exact if len(m)]
     for frame in frames:
         assert parse_text(frame) == _parse_lines(frame)
+
+
+def test_event_filter_drops_only_unwanted_events() -> None:
+    wire = b"".join(f.data for f in tl.frames("03-inbound-answer-redirect") if f.conn == "cti")
+    everything = [m for m in Decoder(expect_banner=False).feed(wire) if isinstance(m, Message)]
+    decoder = Decoder()
+    decoder.event_filter = {"AgentCalled", "Hangup"}
+    kept = [m for m in decoder.feed(wire) if isinstance(m, Message)]
+    expected = [m for m in everything if m.event in (None, "AgentCalled", "Hangup")]
+    assert kept == expected
+    assert {m.event for m in kept} == {None, "AgentCalled", "Hangup"}  # None: responses, actions
