@@ -300,6 +300,7 @@ class AmiClient:
         try:
             await self._open_session()
         except BaseException:
+            self._abort()  # e.g. a Login that timed out leaves the socket open
             if self._state is not ConnectionState.CLOSED:
                 self._set_state(ConnectionState.DISCONNECTED)
             raise
@@ -352,6 +353,8 @@ class AmiClient:
             # `system`; other accounts never get it, so waiting is bounded.
             with contextlib.suppress(TimeoutError):
                 await self._timed(asyncio.shield(self._booted), self.booted_timeout)
+        if self._protocol is not protocol:  # closed while we waited for FullyBooted
+            raise ConnectFailed(_("Le PBX a fermé la connexion juste après l'authentification."))
         self._set_state(ConnectionState.CONNECTED)
         self._ping_task = self._spawn(self._watchdog(protocol))
 

@@ -70,7 +70,11 @@ class FakeConnection(asyncio.Protocol):
             self.reply(message, ("Response", "Success"), ("Challenge", self.challenge))
             return
         if action == "login":
-            self.login(message)
+            custom = self.server.handlers.get("login")
+            if custom is not None:
+                custom(self, message)
+            else:
+                self.login(message)
             return
         if not self.logged_in:
             self.reply(message, ("Response", "Error"), ("Message", "Permission denied"))

@@ -510,3 +510,22 @@ def test_backoff_grows_with_jitter_and_stays_capped() -> None:
     assert policy.delay(10, lambda: 0.5) == pytest.approx(1.5)
     assert policy.delay(10, lambda: 0.0) == pytest.approx(1.2)
     assert policy.delay(10, lambda: 1.0) == pytest.approx(1.8)
+
+
+async def test_closed_right_after_login_is_a_connect_failure_not_a_dead_session(
+    clock: VirtualClock,
+) -> None:
+    def close_after_login(conn: FakeConnection, message: Message) -> None:
+        conn.reply(message, ("Response", "Success"), ("Message", "Authentication accepted"))
+        assert conn.transport is not None
+        conn.transport.close()
+
+    server = await FakeAmi(fully_booted=False).start()
+    server.handlers["login"] = close_after_login
+    client = AmiClient(parse_ami_url(server.url()), clock, booted_timeout=3.0)
+    task = asyncio.ensure_future(client.connect())
+    await clock.advance(3.0)
+    with pytest.raises(ConnectFailed):
+        await task
+    assert client.state is ConnectionState.DISCONNECTED
+    await server.stop()
