@@ -315,3 +315,32 @@ async def test_dialling_from_a_customer_card_offers_its_number(
     assert dial.payload["number"] == "0612345678"
     ringing = next(e for e in entries if e.kind == "call.ringing")
     assert ringing.payload["direction"] == "outbound"
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_screens_at_80x24_read_in_full(
+    runtime: Runtime, clock: VirtualClock, snapshot: Callable[..., None]
+) -> None:
+    """Login, desk with a caller popped, and the transfer list, at the smallest size."""
+    app = AcvdApp(runtime, Telephony(clock), demo_calls=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        snapshot(app, "login-80x24")
+        await pilot.press(*"eleve", "enter", *"eleve", "enter")
+        await _until(pilot, lambda: type(app.screen).__name__ == "SelfTestScreen")
+        await _until(pilot, lambda: not app.screen.query_one("#proceed").disabled)
+        await pilot.press("c")
+        await _until(pilot, lambda: isinstance(app.screen, DeskScreen))
+        screen = app.screen
+        assert isinstance(screen, DeskScreen)
+        await _login_and_ring(app, pilot, clock)
+        panel = screen.query_one(CustomerPanel)
+        await _until(pilot, lambda: panel.card is not None)
+        await pilot.pause(0.2)
+        snapshot(app, "desk-ringing-80x24")
+        await pilot.press("f5")
+        await _until(pilot, lambda: screen.agent.state is AgentState.TALKING)
+        await pilot.press("f7")
+        await _until(pilot, lambda: type(app.screen).__name__ == "TransferDialog")
+        await pilot.pause(0.2)
+        snapshot(app, "transfer-80x24")

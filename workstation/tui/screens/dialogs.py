@@ -132,9 +132,7 @@ class TransferDialog(Dialog[TransferChoice]):
             yield Static(_("Transférer l'appel — le client est en attente"), classes="dialog-title")
             yield OptionList(
                 *(
-                    Option(
-                        f"{service.extension}  {service.name} — {service.role}", service.extension
-                    )
+                    Option(f"{service.extension}  {service.name}", service.extension)
                     for service in self._services
                 ),
                 id="services",
@@ -142,7 +140,9 @@ class TransferDialog(Dialog[TransferChoice]):
             yield Label(_("ou un autre poste :"))
             yield Input(placeholder=_("ex. 210"), id="extension", restrict=r"[0-9]*", max_length=6)
             yield Static("", classes="dialog-error")
-            yield buttons(_("Transfert avec présentation"), ("blind", _("Transfert direct")))
+            yield buttons(
+                _("Avec présentation (Entrée)"), ("blind", _("Transfert direct (Ctrl+D)"))
+            )
 
     def _choice(self, consultative: bool) -> None:
         typed = self.query_one("#extension", Input).value.strip()
