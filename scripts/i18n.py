@@ -142,6 +142,11 @@ def extract() -> int:
 def _merge(path: Path, lang: str, template: Catalog) -> Catalog:
     if path.exists():
         catalog = _read(path, lang)
+        # A string that comes back (a revert, a branch merged late) gets its translation back.
+        for message in list(catalog.obsolete.values()):
+            if message.id not in catalog:
+                catalog[message.id] = message
+        catalog.obsolete.clear()
     else:
         catalog = Catalog(locale=lang, project=PROJECT, domain=DOMAIN, fuzzy=False)
     catalog.update(template, update_creation_date=False)
