@@ -20,7 +20,13 @@ Workflow after adding or changing a string:
 `check` exits 1 and lists every source string missing from the English catalogue, untranslated
 or fuzzy entries, entries whose `{placeholders}` differ between msgid and msgstr, and `.mo`
 files that are out of date with their `.po`. Keep placeholders exactly as in the msgid: they are
-filled by `str.format` after translation.
+filled by `str.format` after translation. A `# Translators: …` comment on the line before a
+`_()` call is copied into the catalogues, for strings whose context is not obvious.
+
+The French catalogue follows the installed click: messages a newer click adds are listed by
+`check` as notices (click shows them in English) until `update` brings them in. Strings that are
+not `_()` calls — click `help=` texts and command docstrings, module-level text evaluated before
+`setup_language` — are not translated; see `workstation/i18n.py`.
 """
 
 from __future__ import annotations

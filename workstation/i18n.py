@@ -6,6 +6,12 @@ language once at start-up with `setup_language`; English catalogues live in
 `workstation/locale/en/LC_MESSAGES/acvd.mo` (compiled from the `.po` next to it). The French
 catalogue holds only click's own messages (usage, help headings, usage errors), which click
 writes in English and looks up through the same domain. `scripts/i18n.py` maintains both.
+
+`_()` answers in the language set when it runs. The CLI sets it before click parses the command
+line (`requested_language`), and imports the command modules and the TUI only afterwards, so
+their module-level `_()` calls (key bindings, `help=_("…")` of click options) get the right
+language; `workstation.cli` itself and what it imports are loaded earlier and must call `_()` at
+run time. Plain `help="…"` texts and command docstrings are not translated at all.
 """
 
 from __future__ import annotations
