@@ -361,3 +361,43 @@ async def test_after_call_work_ends_on_ready_or_on_another_pause(
         await run(clock, agent.wait_for_state(expected))
     assert agent.pause_reason == "Déjeuner"
     await client.close()
+
+
+async def test_a_customer_played_from_another_connection(
+    pbx: PbxServer, clock: VirtualClock
+) -> None:
+    from cti.customer import CustomerCall, CustomerNews
+
+    client, other = client_for(pbx, clock), client_for(pbx, clock)
+    await run(clock, client.connect())
+    await run(clock, other.connect())
+    agent = Agent(client, clock, AgentIdentity("101"))
+    heard: list[ConversationLine] = []
+    agent.subscribe(lambda e: heard.append(e) if isinstance(e, ConversationLine) else None)
+    news: list[CustomerNews] = []
+    customer = CustomerCall(other, news.append)
+    await run(clock, agent.login(["accueil"]))
+    await run(clock, agent.wait_for_state(S.READY))
+    call_id = await run(clock, customer.place("0611223344", "M. Petit", "accueil"))
+    await run(clock, agent.wait_for_state(S.RINGING))
+    assert agent.call is not None and agent.call.call_id == call_id  # known before any event
+    await run(clock, agent.answer())
+    await run(clock, agent.wait_for_state(S.TALKING))
+    await run(clock, customer.say("Bonjour, ma box ne synchronise plus."))
+    await run(clock, agent.say("Je vais vérifier la ligne."))
+    await clock.advance(0.1)
+    assert [(line.speaker, line.text) for line in heard] == [
+        ("customer", "Bonjour, ma box ne synchronise plus."),
+        ("agent", "Je vais vérifier la ligne."),
+    ]
+    await run(clock, customer.hang_up())
+    await run(clock, agent.wait_for_state(S.WRAP_UP))
+    assert agent.last_ended is not None and agent.last_ended.by == "customer"
+    assert [(n.kind, n.text) for n in news][:2] == [
+        ("answered", "Agent 101"),
+        ("line", "Je vais vérifier la ligne."),
+    ]
+    assert news[-1].kind == "ended" and customer.ended
+    customer.close()
+    await client.close()
+    await other.close()

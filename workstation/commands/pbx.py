@@ -128,3 +128,68 @@ def serve(listen: str, secret: str | None) -> None:
         asyncio.run(serve_forever())
     except KeyboardInterrupt:
         click.echo(_("PBX arrêté."))
+
+
+@pbx.command()
+@click.option(
+    "--ami",
+    "ami_url",
+    metavar="URL",
+    help="PBX : ami://utilisateur:secret@hote:port (défaut : --pbx / ACVD_PBX, sinon le PBX "
+    "servi par « acvd pbx serve » sur 127.0.0.1:5038).",
+)
+@click.option("--queue", default="accueil", show_default=True, help="Service appelé.")
+@click.option("--number", default="0612345678", show_default=True, help="Numéro du client.")
+@click.option("--name", default="Client", show_default=True, help="Nom affiché du client.")
+@click.pass_context
+def customer(ctx: click.Context, ami_url: str | None, queue: str, number: str, name: str) -> None:
+    """Jouer le client : appeler un service, puis écrire ses répliques (/raccrocher pour finir)."""
+    import sys
+
+    from cti.ami.client import AmiClient, parse_ami_url
+    from cti.ami.errors import AmiError, InvalidAmiUrl
+    from cti.customer import CustomerCall, CustomerNews
+    from cti.pbx.config import CTI_PLACEHOLDER_SECRET, CTI_USERNAME
+    from workstation.cli import settings_from
+
+    default = f"ami://{CTI_USERNAME}:{CTI_PLACEHOLDER_SECRET}@127.0.0.1:5038"
+    try:
+        url = parse_ami_url(ami_url or settings_from(ctx).pbx_url or default)
+    except InvalidAmiUrl as error:
+        fail(str(error))
+
+    def hear(news: CustomerNews) -> None:
+        if news.kind == "line":
+            click.echo(_("Conseiller : {text}").format(text=news.text))
+        elif news.kind == "answered":
+            click.echo(_("[Le conseiller a décroché : {who}]").format(who=news.text))
+        else:
+            click.echo(_("[Appel terminé — Entrée pour quitter]"))
+
+    async def play() -> None:
+        client = AmiClient(url, SystemClock(), reconnect=None)
+        await client.connect()
+        call = CustomerCall(client, hear)
+        try:
+            await call.place(number, name, queue)
+            click.echo(
+                _("Appel vers « {queue} » en cours. Écrivez vos répliques.").format(queue=queue)
+            )
+            while not call.ended:
+                line = await asyncio.to_thread(sys.stdin.readline)
+                if call.ended:
+                    break
+                text = line.strip()
+                if not line or text == "/raccrocher":
+                    await call.hang_up()
+                    break
+                if text:
+                    await call.say(text)
+        finally:
+            call.close()
+            await client.close()
+
+    try:
+        asyncio.run(play())
+    except AmiError as error:
+        fail(str(error))
