@@ -40,6 +40,7 @@ from cti.ami.events import (
     QueueCallerEvent,
     QueueMemberEvent,
     UserEvent,
+    parse_event,
 )
 from cti.clock import Clock
 
@@ -49,6 +50,19 @@ log = logging.getLogger("cti.agent")
 WRAP_UP_REASON = "Après-appel"
 #: UserEvent sub-name of a conversation line.
 LINE_EVENT = "AcvdLine"
+#: Channel events the call model follows, for the agent's own call only (by Linkedid).
+CALL_EVENTS = (
+    "Newchannel",
+    "DialBegin",
+    "DialEnd",
+    "BridgeEnter",
+    "MusicOnHoldStart",
+    "MusicOnHoldStop",
+    "Hold",
+    "Unhold",
+    "Hangup",
+    "SoftHangupRequest",
+)
 #: Numbers the `[outbound]` context dials (French national format).
 OUTBOUND_NUMBER = re.compile(r"^0\d{9}$")
 
@@ -371,21 +385,13 @@ class Agent:
                 "AgentConnect",
                 "AgentRingNoAnswer",
                 "QueueCallerAbandon",
-                "Newchannel",
-                "DialBegin",
-                "DialEnd",
-                "BridgeEnter",
-                "MusicOnHoldStart",
-                "MusicOnHoldStop",
-                "Hold",
-                "Unhold",
                 "BlindTransfer",
                 "AttendedTransfer",
                 "OriginateResponse",
-                "Hangup",
-                "SoftHangupRequest",
                 "UserEvent",
             ),
+            # The bulk of a PBX's traffic: taken raw, parsed only when it is the agent's call.
+            client.subscribe(self._on_call_event, *CALL_EVENTS, raw=True),
             client.on_state(self._on_link),
         ]
         client.add_resync_hook(self.resync)
@@ -694,6 +700,15 @@ class Agent:
 
     def _on_link(self, state: ConnectionState) -> None:
         self._emit(LinkChanged(self._now(), state))
+
+    def _on_call_event(self, message: Message) -> None:
+        # Every channel of a call, consultation and transfer legs included, carries its
+        # Linkedid (the call id): other calls are dropped before any parsing.
+        call = self.call
+        if call is not None and message.get("Linkedid") == call.call_id:
+            event = parse_event(message)
+            if event is not None:
+                self._on_event(event)
 
     def _on_event(self, event: object) -> None:
         handler = getattr(self, f"_on_{type(event).__name__}", None)

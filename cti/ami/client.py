@@ -206,7 +206,7 @@ class AmiClient:
         self._pending: dict[str, _Pending] = {}
         self._lists = 0
         # FullyBooted is always wanted (connect waits for it), hence its empty listener list.
-        self._listeners: dict[str, list[Listener]] = {"FullyBooted": []}
+        self._listeners: dict[str, list[tuple[Listener, bool]]] = {"FullyBooted": []}
         self._all_listeners: list[Listener] = []
         self._state_listeners: list[StateListener] = []
         self._resync_hooks: list[ResyncHook] = []
@@ -241,21 +241,23 @@ class AmiClient:
         self._state_listeners.append(listener)
         return lambda: self._state_listeners.remove(listener)
 
-    def subscribe(self, listener: Listener, *names: str) -> Callable[[], None]:
+    def subscribe(self, listener: Listener, *names: str, raw: bool = False) -> Callable[[], None]:
         """Call `listener(event)` for events named `names` (all events if none given).
 
-        Registered names arrive as typed AmiEvents, others as the raw Message. Returns the
-        unsubscribe function.
+        Registered names arrive as typed AmiEvents, others as the raw Message; with `raw=True`
+        (named events only) the listener always gets the Message and nothing is parsed for it,
+        so it can drop events cheaply. Returns the unsubscribe function.
         """
         if not names:
             self._all_listeners.append(listener)
             return lambda: self._all_listeners.remove(listener)
+        entry = (listener, raw)
         for name in names:
-            self._listeners.setdefault(name, []).append(listener)
+            self._listeners.setdefault(name, []).append(entry)
 
         def unsubscribe() -> None:
             for name in names:
-                self._listeners[name].remove(listener)
+                self._listeners[name].remove(entry)
 
         return unsubscribe
 
@@ -550,14 +552,16 @@ class AmiClient:
             for predicate, future in list(self._waiters):
                 if not future.done() and predicate(message):
                     future.set_result(message)
-        listeners = self._listeners.get(name)
-        if not listeners and not self._all_listeners:
+        entries = self._listeners.get(name)
+        if not entries and not self._all_listeners:
             return  # nobody listens: no parsing beyond the codec
-        cls = REGISTRY.get(name)
-        event: AmiEvent | Message = cls.from_message(name, message) if cls else message
-        for listener in [*(listeners or ()), *self._all_listeners]:
+        event: AmiEvent | Message | None = None  # typed on first need only
+        for listener, raw in [*(entries or ()), *((a, False) for a in self._all_listeners)]:
+            if not raw and event is None:
+                cls = REGISTRY.get(name)
+                event = cls.from_message(name, message) if cls else message
             try:
-                listener(event)
+                listener(message if raw else event)
             except Exception:
                 log.exception("AMI listener failed on %s", name)
 
