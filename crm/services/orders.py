@@ -27,19 +27,24 @@ MAX_QUANTITY = 10
 class PricingRules:
     """The commercial rules of seed_data/company.yaml that are not catalogue prices.
 
-    `bundle_discount` is taken off each mobile plan of a box customer, for at most
-    `bundle_max_plans` plans (counting the plans they already have); the activation fee is
+    `bundle_discount` is taken off each mobile plan of `bundle_plans` of a box customer, for
+    at most `bundle_max_plans` plans (counting the eligible plans they already have); the
+    Forfait 2h is not eligible (the discount would exceed its price). The activation fee is
     the catalogue offer `activation_fee_code`, billed once with a new box.
     """
 
     bundle_discount: Decimal = Decimal("5.00")
     bundle_max_plans: int = 4
+    bundle_plans: frozenset[str] = frozenset({"MOB-50", "MOB-150", "MOB-300"})
     activation_fee_code: str = "FEE-ACTIVATION-BOX"
 
     @classmethod
     def from_company(cls, company: Mapping[str, Any]) -> PricingRules:
-        """The rules from company.yaml (its top-level `bundle_discount`)."""
-        return cls(bundle_discount=Decimal(str(company["bundle_discount"])).quantize(CENT))
+        """The rules from company.yaml (`bundle_discount`, `bundle_discount_plans`)."""
+        return cls(
+            bundle_discount=Decimal(str(company["bundle_discount"])).quantize(CENT),
+            bundle_plans=frozenset(str(code) for code in company["bundle_discount_plans"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -166,8 +171,10 @@ def create_order(
             lines.append(_line(fee, 1, "one_off"))
         discounted = 0
         if has_box:
-            room = max(0, rules.bundle_max_plans - existing["mobile"])
-            discounted = min(room, len(mobiles))
+            eligible = [offer for offer in mobiles if offer.code in rules.bundle_plans]
+            held = _active_plans_among(session, customer.id, rules.bundle_plans)
+            room = max(0, rules.bundle_max_plans - held)
+            discounted = min(room, len(eligible))
         discount = rules.bundle_discount * discounted
         total_monthly = sum(
             (line.unit_price * line.quantity for line in lines if line.billing == "monthly"), ZERO
@@ -256,6 +263,22 @@ def _active_contract_kinds(session: Session, customer_id: int) -> Counter[str]:
         .group_by(Offer.kind)
     ).all()
     return Counter({kind: count for kind, count in rows})
+
+
+def _active_plans_among(session: Session, customer_id: int, codes: frozenset[str]) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Contract)
+            .join(Offer, Contract.offer_id == Offer.id)
+            .where(
+                Contract.customer_id == customer_id,
+                Contract.status != "terminated",
+                Offer.code.in_(codes),
+            )
+        )
+        or 0
+    )
 
 
 def _next_order_number(session: Session, now: datetime) -> str:

@@ -158,7 +158,7 @@ def test_bundle_discount_counts_existing_plans(
 ) -> None:
     with session_factory.begin() as session:
         box = session.scalar(select(Offer).where(Offer.code == "BOX-ESS"))
-        mobile = session.scalar(select(Offer).where(Offer.code == "MOB-2H"))
+        mobile = session.scalar(select(Offer).where(Offer.code == "MOB-50"))
         assert box is not None and mobile is not None
         session.add(
             Contract(
@@ -179,17 +179,56 @@ def test_bundle_discount_counts_existing_plans(
             )
     order = orders.create_order(
         session_factory,
-        NewOrder(customer, offers=("MOB-2H", "MOB-2H"), options=("OPT-DECODEUR",)),
+        NewOrder(customer, offers=("MOB-50", "MOB-50"), options=("OPT-DECODEUR",)),
         now=NOW,
         rules=RULES,
     )
     # Only one more plan fits under the 4-plan cap; no activation fee without a new box.
     assert order.discount_monthly == Decimal("5.00")
-    assert order.total_monthly == Decimal("2.99") * 2 + Decimal("5.00") - Decimal("5.00")
+    assert order.total_monthly == Decimal("9.99") * 2 + Decimal("5.00") - Decimal("5.00")
     assert order.total_one_off == Decimal("0.00")
     with pytest.raises(RuleViolation, match="une seule box") as caught:
         orders.create_order(session_factory, NewOrder(customer, offers=("BOX-ULTRA",)), now=NOW)
     assert caught.value.rule == "one_box"
+
+
+def test_forfait_2h_gets_no_bundle_discount(session_factory: sessionmaker, customer: int) -> None:
+    """company.yaml `bundle_discount_plans`: the 2,99 € plan is not eligible."""
+    order = orders.create_order(
+        session_factory,
+        NewOrder(customer, offers=("BOX-ESS", "MOB-2H", "MOB-50")),
+        now=NOW,
+        rules=RULES,
+    )
+    assert RULES.bundle_plans == {"MOB-50", "MOB-150", "MOB-300"}
+    assert order.discount_monthly == Decimal("5.00")
+    assert order.total_monthly == Decimal("24.99") + Decimal("2.99") + Decimal("4.99")
+    # A box customer's Forfaits 2h do not use up the 4-plan cap.
+    with session_factory.begin() as session:
+        box = session.scalar(select(Offer).where(Offer.code == "BOX-ESS"))
+        mobile = session.scalar(select(Offer).where(Offer.code == "MOB-2H"))
+        assert box is not None and mobile is not None
+        session.add(
+            Contract(
+                customer_id=customer,
+                offer_id=box.id,
+                start_date=date(2025, 1, 1),
+                monthly_price=box.monthly_price,
+            )
+        )
+        for _ in range(4):
+            session.add(
+                Contract(
+                    customer_id=customer,
+                    offer_id=mobile.id,
+                    start_date=date(2025, 1, 1),
+                    monthly_price=mobile.monthly_price,
+                )
+            )
+    more = orders.create_order(
+        session_factory, NewOrder(customer, offers=("MOB-150",)), now=NOW, rules=RULES
+    )
+    assert more.discount_monthly == Decimal("5.00")
 
 
 BAD_ORDERS: list[tuple[dict[str, Any], type[Exception], str]] = [
