@@ -270,6 +270,8 @@ class JournalWriter:
         )
         self._known_kinds: set[str] = set()
         self._conflict = _unique_violation(self._dbapi)
+        # One cursor for the writer's life: appends are the hot path.
+        self._cursor = self._dbapi.cursor()
         self._head_seq, self._head_hash = self._load_head()
 
     @classmethod
@@ -331,9 +333,8 @@ class JournalWriter:
                 prev, self.shift_id, seq, self.agent, call_id, kind, payload_text, wall, mono
             )
             row = (self.shift_id, seq, self.agent, call_id, kind, payload_text, wall, mono, prev)
-            cursor = self._dbapi.cursor()
             try:
-                cursor.execute(self._sql_insert, (*row, digest))
+                self._cursor.execute(self._sql_insert, (*row, digest))
                 self._dbapi.commit()
             except self._conflict:
                 # Another writer took this number: follow the chain from its new head.
@@ -343,8 +344,6 @@ class JournalWriter:
             except BaseException:
                 self._dbapi.rollback()
                 raise
-            finally:
-                cursor.close()
             self._head_seq, self._head_hash = seq, digest
             return JournalEntry(
                 id=0, shift_id=self.shift_id, seq=seq, agent=self.agent, call_id=call_id,
@@ -367,6 +366,7 @@ class JournalWriter:
 
     def close(self) -> None:
         """Release the connection (the shift stays open for another writer)."""
+        self._cursor.close()
         self._connection.close()
 
 
