@@ -1,0 +1,259 @@
+"""The campaign panels (C1.3/C2.2 call list, C1.7 survey, C1.8 collection) in a harness app on
+a seeded database: database rows, posted messages, refused input with row counts unchanged,
+and both terminal sizes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import sessionmaker
+from textual.app import App, ComposeResult
+from textual.message import Message
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Input
+
+from crm.models import Instalment, Interaction, PaymentPlan
+from crm.services.customers import find_by_number
+from seed_data import SEED_DIR
+from tests.crm.conftest import engine, seeded_session_factory  # noqa: F401
+from workstation.campaign_desk import CampaignDesk, collection_rules_from
+from workstation.clock import VirtualClock
+from workstation.tui.widgets.collection_panel import CollectionPanel
+
+SIZES = [(80, 24), (120, 40)]
+CALL_ID = "1764662400.77"
+
+
+class Harness(App[None]):
+    """One panel alone on a screen, as the desk mounts it in a tab."""
+
+    def __init__(self, panel: Widget) -> None:
+        super().__init__()
+        self.panel = panel
+        self.animation_level = "none"
+
+    def compose(self) -> ComposeResult:
+        yield self.panel
+
+
+class Captured:
+    """The panels' public messages, each once."""
+
+    def __init__(self, *kinds: type) -> None:
+        self.kinds = kinds
+        self.messages: list[Message] = []
+
+    def __call__(self, message: Message) -> None:
+        if isinstance(message, self.kinds) and all(m is not message for m in self.messages):
+            self.messages.append(message)
+
+    def of(self, kind: type) -> list:
+        return [m for m in self.messages if isinstance(m, kind)]
+
+
+async def settle(pilot: Pilot) -> None:
+    for _round in range(4):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def text_of(pilot: Pilot, selector: str) -> str:
+    return str(pilot.app.query_one(selector).render())
+
+
+async def type_into(pilot: Pilot, selector: str, text: str) -> None:
+    pilot.app.query_one(selector).focus()
+    await pilot.pause()
+    await pilot.press(*("space" if char == " " else char for char in text))
+
+
+def visible(pilot: Pilot, selector: str) -> bool:
+    """Whether the widget can be scrolled to and is then inside the screen."""
+    widget = pilot.app.query_one(selector)
+    widget.scroll_visible(animate=False, immediate=True)
+    region = widget.region
+    return (
+        region.width > 0 and region.height > 0 and pilot.app.screen.region.contains_region(region)
+    )
+
+
+def count(factory: sessionmaker, model: type) -> int:
+    with factory() as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def customer_id(factory: sessionmaker, number: str) -> int:
+    summary = find_by_number(factory, number)
+    assert summary is not None
+    return summary.id
+
+
+def make_desk(factory: sessionmaker, clock: VirtualClock) -> CampaignDesk:
+    return CampaignDesk(factory, clock, collection_rules_from(SEED_DIR / "company.yaml"))
+
+
+# -- collection (C1.8) -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_three_instalment_plan_negotiated_by_keyboard(
+    seeded_session_factory: sessionmaker,  # noqa: F811
+    clock: VirtualClock,
+    size: tuple[int, int],
+) -> None:
+    factory = seeded_session_factory
+    petit = customer_id(factory, "CL0000003")
+    leclercq = customer_id(factory, "CL0000012")
+    plans, instalments = count(factory, PaymentPlan), count(factory, Instalment)
+    captured = Captured(
+        CollectionPanel.PlanAgreed, CollectionPanel.FormError, CollectionPanel.PromiseRecorded
+    )
+    panel = CollectionPanel(make_desk(factory, clock), id="panel")
+    async with Harness(panel).run_test(size=size, message_hook=captured) as pilot:
+        await settle(pilot)
+        # Oldest debt first: Leclercq, 79 days late, every step up to termination.
+        assert panel.customer_id == leclercq
+        glance = text_of(pilot, "#cp-customer")
+        assert "41,58\u00a0€" in glance and "79 jours de retard" in glance
+        assert "Mise en demeure" in glance and "FA-2026-0000069" in glance
+        for selector in ("#cp-list", "#cp-count", "#cp-first-due", "#cp-quote", "#cp-agree"):
+            assert visible(pilot, selector), selector
+        # Her open invoices, 57,57 € in 4, are 14,39 € an instalment: under 15,00 €, refused.
+        await type_into(pilot, "#cp-count", "4")
+        await type_into(pilot, "#cp-first-due", "15/11/2026")
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert panel.quote is None
+        error = text_of(pilot, "#cp-error")
+        assert "inférieure au minimum de 15,00" in error
+        # Confirming without a valid plan is refused too.
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert "Calculez d'abord" in text_of(pilot, "#cp-error")
+        assert (count(factory, PaymentPlan), count(factory, Instalment)) == (plans, instalments)
+        # Down the list to Petit (48 days late), 3 instalments: within the rules.
+        panel.query_one("#cp-list").focus()
+        await pilot.press("down")
+        await settle(pilot)
+        assert panel.customer_id == petit
+        await clock.advance(30)
+        for selector, text in (("#cp-count", "3"), ("#cp-first-due", "15/11/2026")):
+            panel.query_one(selector, Input).value = ""
+            await type_into(pilot, selector, text)
+        await clock.advance(12)
+        await pilot.press("enter")  # Enter in a plan field computes it
+        await settle(pilot)
+        assert panel.quote is not None
+        shown = [str(cell) for cell in panel.query_one("#cp-instalments").get_row_at(0)]
+        assert shown == ["1/3", "15/11/2026", "49,98\u00a0€"]
+        assert (count(factory, PaymentPlan), count(factory, Instalment)) == (plans, instalments)
+        await clock.advance(8)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert "Échéancier enregistré : 3 échéances" in text_of(pilot, "#cp-status")
+    (agreed,) = captured.of(CollectionPanel.PlanAgreed)
+    assert (agreed.customer_id, agreed.instalments, agreed.total_amount) == (petit, 3, "149.94")
+    assert (agreed.first_due_on, agreed.method, agreed.quotes) == ("2026-11-15", "card", 0)
+    assert agreed.duration_s == 20.0  # from the new customer's first key to the agreement
+    errors = captured.of(CollectionPanel.FormError)
+    assert [e.action for e in errors] == ["quote", "plan"]
+    with factory() as session:
+        plan = session.get(PaymentPlan, agreed.plan_id)
+        assert plan is not None
+        assert (plan.customer_id, plan.status, plan.total_amount) == (
+            petit,
+            "active",
+            Decimal("149.94"),
+        )
+        assert [(i.number, i.due_on.isoformat(), i.amount) for i in plan.instalments] == [
+            (1, "2026-11-15", Decimal("49.98")),
+            (2, "2026-12-15", Decimal("49.98")),
+            (3, "2027-01-15", Decimal("49.98")),
+        ]
+    assert (count(factory, PaymentPlan), count(factory, Instalment)) == (plans + 1, instalments + 3)
+
+
+async def test_plan_rules_refuse_with_the_rule_and_write_nothing(
+    seeded_session_factory: sessionmaker,  # noqa: F811
+    clock: VirtualClock,
+) -> None:
+    factory = seeded_session_factory
+    petit = customer_id(factory, "CL0000003")
+    plans, instalments = count(factory, PaymentPlan), count(factory, Instalment)
+    captured = Captured(CollectionPanel.FormError, CollectionPanel.PlanAgreed)
+    panel = CollectionPanel(make_desk(factory, clock), id="panel")
+    async with Harness(panel).run_test(size=(80, 24), message_hook=captured) as pilot:
+        await settle(pilot)
+        panel.show_customer(petit)
+        cases = [
+            ("7", "15/11/2026", "7 échéances demandées, 6 au plus"),
+            ("3", "15/12/2026", "dans les 30 jours"),
+            ("trois", "15/11/2026", "Indiquez le nombre d'échéances"),
+            ("3", "31/11/2026", "n'existe pas dans le calendrier"),
+        ]
+        for instalment_count, first_due, expected in cases:
+            panel.query_one("#cp-count", Input).value = instalment_count
+            panel.query_one("#cp-first-due", Input).value = first_due
+            await pilot.press("ctrl+l")
+            await settle(pilot)
+            assert expected in text_of(pilot, "#cp-error")
+            assert panel.quote is None
+    assert len(captured.of(CollectionPanel.FormError)) == len(cases)
+    assert captured.of(CollectionPanel.PlanAgreed) == []
+    assert (count(factory, PaymentPlan), count(factory, Instalment)) == (plans, instalments)
+
+
+async def test_promise_to_pay_and_callback(
+    seeded_session_factory: sessionmaker,  # noqa: F811
+    clock: VirtualClock,
+) -> None:
+    factory = seeded_session_factory
+    petit = customer_id(factory, "CL0000003")
+    before = count(factory, Interaction)
+    captured = Captured(
+        CollectionPanel.PromiseRecorded,
+        CollectionPanel.CallbackScheduled,
+        CollectionPanel.FormError,
+    )
+    panel = CollectionPanel(make_desk(factory, clock), id="panel")
+    async with Harness(panel).run_test(size=(120, 40), message_hook=captured) as pilot:
+        await settle(pilot)
+        panel.show_customer(petit)
+        panel.set_call_id(CALL_ID, clock.now())
+        # More than the overdue 99,96 €: refused, nothing written.
+        await type_into(pilot, "#cp-promise-amount", "150")
+        await type_into(pilot, "#cp-promise-date", "20/11/2026")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "dépasse la somme due" in text_of(pilot, "#cp-error")
+        assert count(factory, Interaction) == before
+        panel.query_one("#cp-promise-amount", Input).value = "99,96"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Promesse enregistrée" in text_of(pilot, "#cp-status")
+        await type_into(pilot, "#cp-callback", "demain")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "JJ/MM/AAAA HH:MM" in text_of(pilot, "#cp-error")
+        panel.query_one("#cp-callback", Input).value = "04/11/2026 14:30"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Rappel programmé le 04/11/2026 à 14:30" in text_of(pilot, "#cp-status")
+    (promise,) = captured.of(CollectionPanel.PromiseRecorded)
+    assert (promise.customer_id, promise.amount, promise.promised_on, promise.call_id) == (
+        petit,
+        "99.96",
+        "2026-11-20",
+        CALL_ID,
+    )
+    (callback,) = captured.of(CollectionPanel.CallbackScheduled)
+    assert callback.callback_at == "2026-11-04T13:30:00+00:00"
+    assert [e.action for e in captured.of(CollectionPanel.FormError)] == ["promise", "callback"]
+    with factory() as session:
+        row = session.get(Interaction, promise.interaction_id)
+        assert row is not None
+        assert (row.outcome, row.call_id, row.customer_id) == ("promise_to_pay", CALL_ID, petit)
+    assert count(factory, Interaction) == before + 1
