@@ -2,7 +2,8 @@
 
 `acvd pbx drill --ami ami://USER:SECRET@HOST:PORT` checks a classroom Asterisk with the
 whole call-control sequence; without `--ami` it checks the built-in PBX, started in-process on a
-free loopback port. `acvd pbx serve` serves the built-in PBX to a classroom.
+free loopback port. `acvd pbx serve` serves the built-in PBX to a classroom. `acvd pbx customer`
+lets a person in another terminal play the customer: it places the call and carries the lines.
 """
 
 from __future__ import annotations
