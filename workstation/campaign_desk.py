@@ -22,7 +22,7 @@ import yaml
 from sqlalchemy.orm import sessionmaker
 
 from crm import validation
-from crm.errors import FieldError, ValidationError
+from crm.errors import FieldError, RuleViolation, ValidationError
 from crm.services import billing, campaigns, outbound, surveys
 from crm.services.billing import CollectionRules, NewPaymentPlan, NewPromise
 from crm.services.campaigns import Attempt
@@ -153,6 +153,18 @@ class CampaignDesk:
     def survey(self, survey_code: str) -> SurveyView:
         """The questionnaire, its questions in order."""
         return surveys.get_survey(self._session_factory, survey_code)
+
+    def campaign_survey(self, campaign_code: str) -> SurveyView:
+        """The questionnaire of a running survey campaign."""
+        campaign = next((c for c in self.campaigns() if c.code == campaign_code), None)
+        if campaign is None or campaign.survey_code is None:
+            raise RuleViolation(
+                "not_a_survey",
+                _("La campagne « {code} » n'est pas une enquête en cours.").format(
+                    code=campaign_code[:32]
+                ),
+            )
+        return self.survey(campaign.survey_code)
 
     def check_answer(self, question: QuestionView, value: Any) -> Any:
         """The answer if valid for the question (`ValidationError` in French otherwise)."""

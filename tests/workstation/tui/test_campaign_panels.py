@@ -15,13 +15,21 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input
 
-from crm.models import Instalment, Interaction, PaymentPlan
+from crm.models import (
+    Instalment,
+    Interaction,
+    PaymentPlan,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from crm.services.customers import find_by_number
 from seed_data import SEED_DIR
 from tests.crm.conftest import engine, seeded_session_factory  # noqa: F401
 from workstation.campaign_desk import CampaignDesk, collection_rules_from
 from workstation.clock import VirtualClock
 from workstation.tui.widgets.collection_panel import CollectionPanel
+from workstation.tui.widgets.survey_panel import SurveyPanel
 
 SIZES = [(80, 24), (120, 40)]
 CALL_ID = "1764662400.77"
@@ -70,14 +78,14 @@ async def type_into(pilot: Pilot, selector: str, text: str) -> None:
     await pilot.press(*("space" if char == " " else char for char in text))
 
 
-def visible(pilot: Pilot, selector: str) -> bool:
-    """Whether the widget can be scrolled to and is then inside the screen."""
+async def visible(pilot: Pilot, selector: str) -> bool:
+    """Whether the widget, once scrolled to, lies whole inside the screen."""
     widget = pilot.app.query_one(selector)
     widget.scroll_visible(animate=False, immediate=True)
+    await pilot.pause()
     region = widget.region
-    return (
-        region.width > 0 and region.height > 0 and pilot.app.screen.region.contains_region(region)
-    )
+    screen = pilot.app.screen.region
+    return region.width > 0 and region.height > 0 and screen.contains_region(region)
 
 
 def count(factory: sessionmaker, model: type) -> int:
@@ -119,8 +127,16 @@ async def test_three_instalment_plan_negotiated_by_keyboard(
         glance = text_of(pilot, "#cp-customer")
         assert "41,58\u00a0€" in glance and "79 jours de retard" in glance
         assert "Mise en demeure" in glance and "FA-2026-0000069" in glance
-        for selector in ("#cp-list", "#cp-count", "#cp-first-due", "#cp-quote", "#cp-agree"):
-            assert visible(pilot, selector), selector
+        for selector in (
+            "#cp-list",
+            "#cp-count",
+            "#cp-first-due",
+            "#cp-quote",
+            "#cp-agree",
+            "#cp-promise",
+            "#cp-callback-button",
+        ):
+            assert await visible(pilot, selector), selector
         # Her open invoices, 57,57 € in 4, are 14,39 € an instalment: under 15,00 €, refused.
         await type_into(pilot, "#cp-count", "4")
         await type_into(pilot, "#cp-first-due", "15/11/2026")
@@ -257,3 +273,140 @@ async def test_promise_to_pay_and_callback(
         assert row is not None
         assert (row.outcome, row.call_id, row.customer_id) == ("promise_to_pay", CALL_ID, petit)
     assert count(factory, Interaction) == before + 1
+
+
+# -- survey (C1.7) ------------------------------------------------------------------------------
+
+
+async def next_question(pilot: Pilot) -> None:
+    await pilot.press("ctrl+n")
+    await pilot.pause()
+
+
+def stored_answers(factory: sessionmaker, response_id: int) -> dict[int, object]:
+    with factory() as session:
+        return {
+            position: value
+            for position, value in session.execute(
+                select(SurveyQuestion.position, SurveyAnswer.value)
+                .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
+                .where(SurveyAnswer.response_id == response_id)
+            )
+        }
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_survey_read_and_answered_by_keyboard(
+    seeded_session_factory: sessionmaker,  # noqa: F811
+    clock: VirtualClock,
+    size: tuple[int, int],
+) -> None:
+    factory = seeded_session_factory
+    petit = customer_id(factory, "CL0000003")
+    responses = count(factory, SurveyResponse)
+    captured = Captured(SurveyPanel.SurveyCompleted, SurveyPanel.FormError)
+    panel = SurveyPanel(make_desk(factory, clock), agent_name="Camille", id="panel")
+    async with Harness(panel).run_test(size=size, message_hook=captured) as pilot:
+        panel.start("SATISFACTION-T4", petit, call_id=CALL_ID)
+        await settle(pilot)
+        assert "Bonjour, je suis Camille, conseiller Orbelia" in text_of(pilot, "#sp-intro")
+        assert text_of(pilot, "#sp-progress") == "Question 1 sur 7"
+        assert "0 sur 3 contacts (0 %)" in text_of(pilot, "#sp-rate")
+        for selector in ("#sp-question", "#sp-q-1", "#sp-next", "#sp-save", "#sp-refused"):
+            assert await visible(pilot, selector), selector
+        await clock.advance(50)  # the introduction, before the first key: not counted
+        # An empty required answer is refused in French, nothing saved.
+        await next_question(pilot)
+        assert text_of(pilot, "#sp-error") == "Question 1 : une réponse est obligatoire."
+        assert text_of(pilot, "#sp-progress") == "Question 1 sur 7"
+        await pilot.press("down", "enter")  # "Oui, en partie"
+        await next_question(pilot)
+        assert "Sur une échelle de 0 à 10" in text_of(pilot, "#sp-question")
+        await pilot.press("1", "1", "enter")  # 11 is off the scale
+        await pilot.pause()
+        assert "donnez une note entière de 0 à 10" in text_of(pilot, "#sp-error")
+        await pilot.press("backspace", "backspace", "8", "enter")
+        await pilot.pause()
+        assert text_of(pilot, "#sp-progress") == "Question 3 sur 7"
+        await pilot.press("5", "enter")
+        await pilot.pause()
+        await pilot.press("enter")  # Q4: the first choice, "Court"
+        await next_question(pilot)
+        await pilot.press("space", "down", "down", "down", "space")  # Q5: Internet, Mobile
+        await next_question(pilot)
+        await pilot.press("9", "enter")
+        await pilot.pause()
+        assert text_of(pilot, "#sp-progress") == "Question 7 sur 7 (facultative)"
+        await type_into(pilot, "#sp-q-7", "Plus de créneaux le samedi !")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Je vous remercie pour vos réponses" in text_of(pilot, "#sp-q-end")
+        assert count(factory, SurveyResponse) == responses
+        await clock.advance(30)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert text_of(pilot, "#sp-status") == "Réponses enregistrées (7)."
+        assert "1 sur 3 contacts (33 %)" in text_of(pilot, "#sp-rate")
+        await pilot.press("ctrl+s")  # twice would count the customer twice
+        await settle(pilot)
+        assert "déjà enregistrées" in text_of(pilot, "#sp-status")
+    (done,) = captured.of(SurveyPanel.SurveyCompleted)
+    assert (done.campaign_code, done.customer_id, done.status, done.call_id) == (
+        "SATISFACTION-T4",
+        petit,
+        "complete",
+        CALL_ID,
+    )
+    assert (done.answers_count, done.duration_s, done.errors, done.corrections) == (7, 30.0, 2, 2)
+    assert stored_answers(factory, done.response_id) == {
+        1: "Oui, en partie",
+        2: 8,
+        3: 5,
+        4: "Court",
+        5: ["Internet", "Mobile"],
+        6: 9,
+        7: "Plus de créneaux le samedi !",
+    }
+    assert count(factory, SurveyResponse) == responses + 1
+    with factory() as session:
+        row = session.get(SurveyResponse, done.response_id)
+        assert row is not None
+        assert (row.customer_id, row.call_id, row.status) == (petit, CALL_ID, "complete")
+
+
+async def test_survey_saved_early_is_refused_and_a_refusal_is_recorded(
+    seeded_session_factory: sessionmaker,  # noqa: F811
+    clock: VirtualClock,
+) -> None:
+    factory = seeded_session_factory
+    roux = customer_id(factory, "CL0000030")
+    responses, answers = count(factory, SurveyResponse), count(factory, SurveyAnswer)
+    captured = Captured(SurveyPanel.SurveyCompleted, SurveyPanel.FormError)
+    panel = SurveyPanel(make_desk(factory, clock), id="panel")
+    async with Harness(panel).run_test(size=(80, 24), message_hook=captured) as pilot:
+        panel.start("SATISFACTION-T4", roux)
+        await settle(pilot)
+        await pilot.press("enter")  # "Oui, entièrement"
+        await next_question(pilot)
+        await pilot.press("ctrl+s")  # question 2 and the next ones unanswered
+        await settle(pilot)
+        assert "Question 2 : une réponse est obligatoire." in text_of(pilot, "#sp-error")
+        assert (count(factory, SurveyResponse), count(factory, SurveyAnswer)) == (
+            responses,
+            answers,
+        )
+        panel.query_one("#sp-refused").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert text_of(pilot, "#sp-status") == "Refus enregistré."
+        assert "refus : 1" in text_of(pilot, "#sp-rate")
+        # A campaign that is not a survey: a French message, nothing loaded.
+        panel.start("RECOUVREMENT", roux)
+        await settle(pilot)
+        assert "n'est pas une enquête en cours" in text_of(pilot, "#sp-error")
+    (done,) = captured.of(SurveyPanel.SurveyCompleted)
+    assert (done.customer_id, done.status, done.answers_count) == (roux, "refused", 0)
+    assert (count(factory, SurveyResponse), count(factory, SurveyAnswer)) == (
+        responses + 1,
+        answers,
+    )
