@@ -156,7 +156,9 @@ def test_login_screen_and_desk_keys_are_english_with_setup_language_en() -> None
     assert labels == "Login | Password"
     assert button == "Log in"
     assert error == "Incorrect login or password."
-    assert keys.startswith("Help | Ready | Break | Log in | Log out | Wrap-up | Answer | Hold")
+    assert {"Help", "Ready", "Break", "Wrap-up", "Answer", "Hold", "Hang up"} <= set(
+        keys.split(" | ")
+    )
 
 
 def test_the_english_catalogue_is_complete_and_the_mo_files_up_to_date() -> None:
