@@ -40,11 +40,38 @@ from crm.views import (
     SurveyView,
 )
 from workstation.clock import Clock
+from workstation.customer_desk import Choice
+from workstation.dispositions import N_
 
 PARIS = ZoneInfo("Europe/Paris")
 _DATE_TIME = re.compile(r"(\S+)\s+(\d{1,2})[:hH](\d{2})")
 #: The campaign of the collection calls (seed_data/campaigns.yaml).
 COLLECTION_CAMPAIGN = "RECOUVREMENT"
+
+
+#: The outcomes of a call attempt the agent picks (`crm.services.campaigns.ATTEMPT_OUTCOMES`).
+ATTEMPT_CHOICES: tuple[Choice, ...] = (
+    Choice("answered", N_("A répondu")),
+    Choice("busy", N_("Occupé")),
+    Choice("no_answer", N_("Pas de réponse")),
+    Choice("wrong_number", N_("Faux numéro")),
+    Choice("do_not_call", N_("Ne plus appeler")),
+    Choice("callback", N_("À rappeler")),
+)
+#: What came of an answered call (`crm.services.campaigns.ANSWERED_RESULTS`).
+RESULT_CHOICES: tuple[Choice, ...] = (
+    Choice("sale", N_("Vente")),
+    Choice("no_sale", N_("Pas de vente")),
+    Choice("survey_completed", N_("Enquête complète")),
+    Choice("survey_partial", N_("Enquête partielle")),
+    Choice("promise_to_pay", N_("Promesse de règlement")),
+    Choice("payment_plan", N_("Échéancier accordé")),
+    Choice("paid", N_("Paiement reçu")),
+    Choice("dispute", N_("Contestation")),
+    Choice("refused", N_("Refus")),
+)
+#: Unanswered attempts after which a contact leaves the list.
+MAX_ATTEMPTS = campaigns.MAX_ATTEMPTS
 
 
 def collection_rules_from(company_yaml: Path) -> CollectionRules:
@@ -129,6 +156,12 @@ class CampaignDesk:
         agent_id: int | None = None,
     ) -> CallListEntryView:
         """Record the outcome of a call attempt; a callback is typed "JJ/MM/AAAA HH:MM"."""
+        if outcome not in campaigns.ATTEMPT_OUTCOMES:
+            raise ValidationError.single("issue", _("Choisissez l'issue de l'appel."))
+        if outcome == "answered" and result not in campaigns.ANSWERED_RESULTS:
+            raise ValidationError.single(
+                "resultat", _("Le client a répondu : choisissez le résultat de l'appel.")
+            )
         callback_at = parse_callback(callback) if outcome == "callback" else None
         return campaigns.record_attempt(
             self._session_factory,

@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from crm.models import (
+    CallListEntry,
     Instalment,
     Interaction,
     PaymentPlan,
@@ -26,8 +27,14 @@ from crm.models import (
 from crm.services.customers import find_by_number
 from seed_data import SEED_DIR
 from tests.crm.conftest import engine, seeded_session_factory  # noqa: F401
-from workstation.campaign_desk import CampaignDesk, collection_rules_from
+from workstation.campaign_desk import (
+    ATTEMPT_CHOICES,
+    RESULT_CHOICES,
+    CampaignDesk,
+    collection_rules_from,
+)
 from workstation.clock import VirtualClock
+from workstation.tui.widgets.call_list_panel import CallListPanel
 from workstation.tui.widgets.collection_panel import CollectionPanel
 from workstation.tui.widgets.survey_panel import SurveyPanel
 
@@ -410,3 +417,177 @@ async def test_survey_saved_early_is_refused_and_a_refusal_is_recorded(
         responses + 1,
         answers,
     )
+
+
+# -- call list (C1.3, C2.2) ---------------------------------------------------------------------
+
+OUTCOMES = [choice.code for choice in ATTEMPT_CHOICES]
+RESULTS = [choice.code for choice in RESULT_CHOICES]
+
+
+async def choose(pilot: Pilot, selector: str, position: int) -> None:
+    """Pick the `position`-th option (1 = first after the prompt) of a Select by keyboard."""
+    pilot.app.query_one(selector).focus()
+    await pilot.pause()
+    await pilot.press("enter", *["down"] * position, "enter")
+    await pilot.pause()
+
+
+def entry_row(factory: sessionmaker, entry_id: int) -> tuple:
+    with factory() as session:
+        entry = session.get(CallListEntry, entry_id)
+        assert entry is not None
+        return (entry.status, entry.attempts, entry.outcome, entry.callback_at)
+
+
+CALL_LIST_KINDS = (
+    CallListPanel.DialRequested,
+    CallListPanel.AttemptRecorded,
+    CallListPanel.CallbackScheduled,
+    CallListPanel.ContactSkipped,
+    CallListPanel.FormError,
+)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_collection_call_list_dial_busy_then_callback(
+    seeded_session_factory: sessionmaker,  # noqa: F811
+    clock: VirtualClock,
+    size: tuple[int, int],
+) -> None:
+    factory = seeded_session_factory
+    captured = Captured(*CALL_LIST_KINDS)
+    panel = CallListPanel(make_desk(factory, clock), id="panel")
+    async with Harness(panel).run_test(size=size, message_hook=captured) as pilot:
+        await settle(pilot)
+        # Campaigns by name: the survey, the fibre prospection, the collection.
+        await choose(pilot, "#cl-campaign", 3)
+        await settle(pilot)
+        assert panel.campaign_code == "RECOUVREMENT"
+        assert "Objectif : obtenir le règlement" in text_of(pilot, "#cl-script")
+        assert panel.entry is not None
+        leclercq = panel.entry
+        preview = text_of(pilot, "#cl-preview")
+        assert "CL0000012" in preview and "Tentatives : 0 sur 5" in preview
+        assert "Montant dû : 41,58\u00a0€ (79 jours de retard)" in preview
+        for selector in ("#cl-contacts", "#cl-dial", "#cl-outcome", "#cl-callback", "#cl-record"):
+            assert await visible(pilot, selector), selector
+        await pilot.press("ctrl+o")  # no outcome chosen: refused
+        await settle(pilot)
+        assert text_of(pilot, "#cl-error") == "Choisissez l'issue de l'appel."
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        await choose(pilot, "#cl-outcome", OUTCOMES.index("busy") + 1)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert "Occupé : nouvelle tentative plus tard (tentative 1 sur 5)" in text_of(
+            pilot, "#cl-status"
+        )
+        assert entry_row(factory, leclercq.id)[:3] == ("pending", 1, "busy")
+        assert panel.entry is not None and panel.entry.id == leclercq.id
+        assert "Tentatives : 1 sur 5" in text_of(pilot, "#cl-preview")
+        # A callback typed wrong, then in the past: refused in French, nothing written.
+        await choose(pilot, "#cl-outcome", OUTCOMES.index("callback") + 1)
+        await type_into(pilot, "#cl-callback", "demain matin")
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert "JJ/MM/AAAA HH:MM" in text_of(pilot, "#cl-error")
+        panel.query_one("#cl-callback", Input).value = "02/11/2026 08:30"
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert text_of(pilot, "#cl-error") == "Le rappel doit être programmé dans le futur."
+        assert entry_row(factory, leclercq.id)[:3] == ("pending", 1, "busy")
+        panel.query_one("#cl-callback", Input).value = "03/11/2026 10:00"
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert "À rappeler : rappel le 03/11/2026 10:00" in text_of(pilot, "#cl-status")
+        # Not due yet: off the list of next contacts.
+        assert leclercq.id not in [entry.id for entry in panel.entries]
+    (dial,) = captured.of(CallListPanel.DialRequested)
+    assert (dial.number, dial.entry_id, dial.campaign_code) == (
+        "+33676323461",
+        leclercq.id,
+        "RECOUVREMENT",
+    )
+    busy, callback = captured.of(CallListPanel.AttemptRecorded)
+    assert (busy.outcome, busy.attempts, busy.status, busy.callback_at) == (
+        "busy",
+        1,
+        "pending",
+        None,
+    )
+    assert (callback.outcome, callback.attempts, callback.status, callback.callback_at) == (
+        "callback",
+        2,
+        "callback",
+        "2026-11-03T09:00:00+00:00",
+    )
+    assert [e.action for e in captured.of(CallListPanel.FormError)] == ["attempt"] * 3
+    status, attempts, outcome, when = entry_row(factory, leclercq.id)
+    assert (status, attempts, outcome) == ("callback", 2, "callback")
+    assert when is not None and when.replace(tzinfo=None).isoformat() == "2026-11-03T09:00:00"
+
+
+async def test_survey_call_list_skip_answer_and_refused_outcome(
+    seeded_session_factory: sessionmaker,  # noqa: F811
+    clock: VirtualClock,
+) -> None:
+    factory = seeded_session_factory
+    captured = Captured(*CALL_LIST_KINDS)
+    panel = CallListPanel(make_desk(factory, clock), id="panel")
+    async with Harness(panel).run_test(size=(80, 24), message_hook=captured) as pilot:
+        await settle(pilot)
+        panel.choose_campaign("SATISFACTION-T4")
+        await settle(pilot)
+        first = panel.entry
+        assert first is not None and first.customer.number == "CL0000003"
+        await pilot.press("ctrl+n")  # skip: nothing written, next contact previewed
+        await settle(pilot)
+        assert panel.entry is not None and panel.entry.customer.number == "CL0000030"
+        assert first.id not in [entry.id for entry in panel.entries]
+        assert entry_row(factory, first.id)[:2] == ("pending", 0)
+        roux = panel.entry
+        # Answered without saying what came of it: refused.
+        await choose(pilot, "#cl-outcome", OUTCOMES.index("answered") + 1)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert text_of(pilot, "#cl-error") == (
+            "Le client a répondu : choisissez le résultat de l'appel."
+        )
+        assert entry_row(factory, roux.id)[:2] == ("pending", 0)
+        await choose(pilot, "#cl-result", RESULTS.index("survey_completed") + 1)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert "A répondu : contact traité." in text_of(pilot, "#cl-status")
+        # Down to Hoarau: a wrong number takes the contact off the list for good.
+        hoarau = panel.entry
+        assert hoarau is not None and hoarau.customer.number == "CL0000004"
+        await choose(pilot, "#cl-outcome", OUTCOMES.index("wrong_number") + 1)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        # Ctrl+R reads the list again: the skipped contact is back, alone.
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert [entry.id for entry in panel.entries] == [first.id]
+        # A callback set without an attempt: the attempts stay at 0.
+        await type_into(pilot, "#cl-callback", "05/11/2026 09:15")
+        panel.query_one("#cl-schedule").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Rappel programmé le 05/11/2026 09:15" in text_of(pilot, "#cl-status")
+        assert panel.entries == ()
+        assert "Aucun contact à appeler" in text_of(pilot, "#cl-preview")
+    (scheduled,) = captured.of(CallListPanel.CallbackScheduled)
+    assert (scheduled.entry_id, scheduled.callback_at) == (first.id, "2026-11-05T08:15:00+00:00")
+    assert entry_row(factory, first.id)[:3] == ("callback", 0, "callback")
+    (skipped,) = captured.of(CallListPanel.ContactSkipped)
+    assert (skipped.entry_id, skipped.campaign_code) == (first.id, "SATISFACTION-T4")
+    answered, wrong = captured.of(CallListPanel.AttemptRecorded)
+    assert (answered.outcome, answered.result, answered.status) == (
+        "answered",
+        "survey_completed",
+        "done",
+    )
+    assert (wrong.outcome, wrong.status) == ("wrong_number", "excluded")
+    assert entry_row(factory, roux.id)[:3] == ("done", 1, "survey_completed")
+    assert entry_row(factory, hoarau.id)[:3] == ("excluded", 1, "wrong_number")
