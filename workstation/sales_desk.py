@@ -81,11 +81,10 @@ def offer_label(offer: SaleOffer) -> str:
 
 
 def engagement_text(months: int, *, short: bool = False) -> str:
-    """« 12 mois d'engagement » / « sans engagement » (empty in short form when none)."""
-    if months:
-        text = _("engagement {months} mois").format(months=months)
-        return f" — {text}" if short else text
-    return "" if short else _("sans engagement")
+    """« 12 mois » / « sans engagement »; in short form « — engagement 12 mois » or nothing."""
+    if short:
+        return " — " + _("engagement {months} mois").format(months=months) if months else ""
+    return _("{months} mois").format(months=months) if months else _("sans engagement")
 
 
 def company_rules_from(company_yaml: Path) -> SaleRules:

@@ -155,7 +155,7 @@ async def test_box_sale_with_upsell_visit_and_direct_debit(
         console.print(app.query_one("#sp-compare", Static).content)
         table_text = console.export_text().replace("\u00a0", " ")
         assert "Box Essentielle" in table_text and "Box Plus" in table_text
-        assert "24,99 €/mois" in table_text and "engagement 12 mois" in table_text
+        assert "24,99 €/mois" in table_text and "sans engagement" in table_text
         opened = captured.of(SalesPanel.ArgumentOpened)
         assert opened and opened[-1].article_id == "SCR-003"
         assert opened[-1].offer_code == "BOX-PLUS"
@@ -172,12 +172,22 @@ async def test_box_sale_with_upsell_visit_and_direct_debit(
         summary = text_of(app.query_one("#sp-summary", Static))
         assert "Total mensuel : 34,99 €" in summary
         assert "Total à régler aujourd'hui : 48,00 €" in summary
-        assert "Engagement : engagement 12 mois" in summary
+        assert "Engagement : 12 mois" in summary
         assert "Installation : jeudi 5 novembre 2026, 08:00–10:00" in summary
         assert "prélèvement SEPA sur le compte FR76…0189" in summary
         assert "Pack Ciné Séries" in text_of(app.query_one("#sp-suggestion", Static))
         assert counts(factory)["orders"] == counts(factory)["orders"]  # quote wrote nothing
         before = counts(factory)
+
+        # Tab reaches the confirmation button and scrolls it into view, even at 80x24.
+        for _press in range(40):
+            if app.focused is not None and app.focused.id == "sp-confirm-button":
+                break
+            await pilot.press("tab")
+        await settle(pilot)
+        button = app.query_one("#sp-confirm-button")
+        assert app.focused is button and not button.disabled
+        assert app.screen.region.contains_region(button.region)
 
         # The additional sale, then the confirmation.
         await pilot.press("ctrl+y")
@@ -188,6 +198,7 @@ async def test_box_sale_with_upsell_visit_and_direct_debit(
         await settle(pilot)
 
         placed = captured.of(SalesPanel.OrderPlaced)
+        print("DEBUG", text_of(app.query_one("#sp-status", Static)), app.focused)
         assert len(placed) == 1
         order = placed[0]
         assert order.customer_id == huet

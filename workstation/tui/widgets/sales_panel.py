@@ -132,7 +132,7 @@ class SalesPanel(Widget):
         text-style: bold;
     }
     SalesPanel Button {
-        margin-right: 1;
+        margin: 1 1 0 0;
     }
     """
 
@@ -298,11 +298,13 @@ class SalesPanel(Widget):
                 yield Label(_("Budget max/mois"))
                 yield Input(id="sp-budget", placeholder=_("ex. 40"), compact=True)
             yield self._error("budget")
-            yield Checkbox(_("Éligible fibre (test d'éligibilité fait)"), True, id="sp-fibre")
+            yield Checkbox(
+                _("Éligible fibre (test d'éligibilité fait)"), True, id="sp-fibre", compact=True
+            )
             yield Label(_("Offres (espace : cocher pour comparer)"))
             yield SelectionList[str](id="sp-offers", compact=True)
             yield self._error("comparaison")
-            yield Button(_("Comparer (Ctrl+G)"), id="sp-compare-button")
+            yield Button(_("Comparer (Ctrl+G)"), id="sp-compare-button", compact=True)
             yield Static("", id="sp-compare")
             yield Static(_("2. Argumentaire et objections"), classes="sp-title")
             yield Select([], prompt=_("Surlignez une offre"), id="sp-article", compact=True)
@@ -314,7 +316,13 @@ class SalesPanel(Widget):
             with Horizontal(classes="sp-row"):
                 yield Label(_("Forfait mobile"))
                 yield Select([], prompt=_("Aucun forfait"), id="sp-mobile", compact=True)
-                yield Input("1", id="sp-mobile-count", classes="sp-count", compact=True)
+                yield Input(
+                    "1",
+                    id="sp-mobile-count",
+                    classes="sp-count",
+                    compact=True,
+                    tooltip=_("Nombre de forfaits"),
+                )
             yield self._error("offres")
             yield self._error("quantite_mobile")
             yield Label(_("Options (espace : cocher)"))
@@ -323,7 +331,13 @@ class SalesPanel(Widget):
             with Horizontal(classes="sp-row"):
                 yield Label(_("Équipement"))
                 yield Select([], prompt=_("Aucun équipement"), id="sp-equipment", compact=True)
-                yield Input("1", id="sp-equipment-count", classes="sp-count", compact=True)
+                yield Input(
+                    "1",
+                    id="sp-equipment-count",
+                    classes="sp-count",
+                    compact=True,
+                    tooltip=_("Quantité"),
+                )
             yield self._error("equipements")
             yield self._error("quantite_equipement")
             yield Static(_("4. Installation et paiement"), classes="sp-title")
@@ -341,21 +355,31 @@ class SalesPanel(Widget):
                 )
             yield self._error("mode_paiement")
             with Horizontal(classes="sp-row"):
-                yield Label(_("Réf. autorisation"))
+                yield Label(_("Autorisation CB"))
                 yield Input(id="sp-reference", placeholder=_("ex. AUT-448812"), compact=True)
             yield self._error("reference")
             with Horizontal(classes="sp-row"):
                 yield Label(_("IBAN"))
                 yield Input(id="sp-iban", placeholder="FR76 …", compact=True)
             yield self._error("iban")
-            yield Button(_("Récapitulatif (Ctrl+R)"), id="sp-summary-button", variant="primary")
+            yield Button(
+                _("Récapitulatif (Ctrl+R)"),
+                id="sp-summary-button",
+                variant="primary",
+                compact=True,
+            )
             yield Static(_("5. Récapitulatif à lire au client"), classes="sp-title")
             yield Static("", id="sp-summary", markup=False)
             yield Static("", id="sp-suggestion", markup=False)
             with Horizontal(classes="sp-row"):
-                yield Button(_("Ajouter la suggestion (Ctrl+Y)"), id="sp-upsell-button")
                 yield Button(
-                    _("Confirmer la vente (Ctrl+S)"), id="sp-confirm-button", variant="success"
+                    _("Ajouter la suggestion (Ctrl+Y)"), id="sp-upsell-button", compact=True
+                )
+                yield Button(
+                    _("Confirmer la vente (Ctrl+S)"),
+                    id="sp-confirm-button",
+                    variant="success",
+                    compact=True,
                 )
             yield Static("", id="sp-status", markup=False)
 
@@ -840,8 +864,15 @@ class SalesPanel(Widget):
     def _show_buttons(self) -> None:
         if not self.is_mounted:
             return
-        self.query_one("#sp-upsell-button", Button).disabled = self._suggested is None or self._done
-        self.query_one("#sp-confirm-button", Button).disabled = self._quote is None or self._done
+        upsell = self.query_one("#sp-upsell-button", Button)
+        confirm = self.query_one("#sp-confirm-button", Button)
+        upsell_off = self._suggested is None or self._done
+        confirm_off = self._quote is None or self._done
+        # A disabled button loses the focus, and the panel's keys with it: keep it in the panel.
+        if (upsell.has_focus and upsell_off) or (confirm.has_focus and confirm_off):
+            self.query_one("#sp-summary-button", Button).focus()
+        upsell.disabled = upsell_off
+        confirm.disabled = confirm_off
         self.refresh_bindings()
 
     def _choice(self, widget_id: str) -> str | None:
