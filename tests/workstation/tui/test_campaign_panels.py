@@ -13,7 +13,7 @@ from textual.app import App, ComposeResult
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import Footer, Input, Static
 
 from crm.models import (
     CallListEntry,
@@ -26,7 +26,7 @@ from crm.models import (
 )
 from crm.services.customers import find_by_number
 from seed_data import SEED_DIR
-from tests.crm.conftest import engine, seeded_session_factory  # noqa: F401
+from tests.crm.conftest import engine, seeded_company, seeded_session_factory  # noqa: F401
 from workstation.campaign_desk import (
     ATTEMPT_CHOICES,
     RESULT_CHOICES,
@@ -51,7 +51,16 @@ class Harness(App[None]):
         self.animation_level = "none"
 
     def compose(self) -> ComposeResult:
+        # What the desk puts around a tab: the softphone bar, the tab row, the footer.
+        yield Static("softphone", classes="bar")
+        yield Static("onglets", classes="tabs")
         yield self.panel
+        yield Footer()
+
+    CSS = """
+    .bar { height: 3; }
+    .tabs { height: 2; }
+    """
 
 
 class Captured:
@@ -113,11 +122,9 @@ def make_desk(factory: sessionmaker, clock: VirtualClock) -> CampaignDesk:
 # -- collection (C1.8) -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("size", SIZES)
 async def test_three_instalment_plan_negotiated_by_keyboard(
     seeded_session_factory: sessionmaker,  # noqa: F811
     clock: VirtualClock,
-    size: tuple[int, int],
 ) -> None:
     factory = seeded_session_factory
     petit = customer_id(factory, "CL0000003")
@@ -127,7 +134,7 @@ async def test_three_instalment_plan_negotiated_by_keyboard(
         CollectionPanel.PlanAgreed, CollectionPanel.FormError, CollectionPanel.PromiseRecorded
     )
     panel = CollectionPanel(make_desk(factory, clock), id="panel")
-    async with Harness(panel).run_test(size=size, message_hook=captured) as pilot:
+    async with Harness(panel).run_test(size=(80, 24), message_hook=captured) as pilot:
         await settle(pilot)
         # Oldest debt first: Leclercq, 79 days late, every step up to termination.
         assert panel.customer_id == leclercq
@@ -302,18 +309,16 @@ def stored_answers(factory: sessionmaker, response_id: int) -> dict[int, object]
         }
 
 
-@pytest.mark.parametrize("size", SIZES)
 async def test_survey_read_and_answered_by_keyboard(
     seeded_session_factory: sessionmaker,  # noqa: F811
     clock: VirtualClock,
-    size: tuple[int, int],
 ) -> None:
     factory = seeded_session_factory
     petit = customer_id(factory, "CL0000003")
     responses = count(factory, SurveyResponse)
     captured = Captured(SurveyPanel.SurveyCompleted, SurveyPanel.FormError)
     panel = SurveyPanel(make_desk(factory, clock), agent_name="Camille", id="panel")
-    async with Harness(panel).run_test(size=size, message_hook=captured) as pilot:
+    async with Harness(panel).run_test(size=(80, 24), message_hook=captured) as pilot:
         panel.start("SATISFACTION-T4", petit, call_id=CALL_ID)
         await settle(pilot)
         assert "Bonjour, je suis Camille, conseiller Orbelia" in text_of(pilot, "#sp-intro")
@@ -449,16 +454,14 @@ CALL_LIST_KINDS = (
 )
 
 
-@pytest.mark.parametrize("size", SIZES)
 async def test_collection_call_list_dial_busy_then_callback(
     seeded_session_factory: sessionmaker,  # noqa: F811
     clock: VirtualClock,
-    size: tuple[int, int],
 ) -> None:
     factory = seeded_session_factory
     captured = Captured(*CALL_LIST_KINDS)
     panel = CallListPanel(make_desk(factory, clock), id="panel")
-    async with Harness(panel).run_test(size=size, message_hook=captured) as pilot:
+    async with Harness(panel).run_test(size=(80, 24), message_hook=captured) as pilot:
         await settle(pilot)
         # Campaigns by name: the survey, the fibre prospection, the collection.
         await choose(pilot, "#cl-campaign", 3)
@@ -591,3 +594,44 @@ async def test_survey_call_list_skip_answer_and_refused_outcome(
     assert (wrong.outcome, wrong.status) == ("wrong_number", "excluded")
     assert entry_row(factory, roux.id)[:3] == ("done", 1, "survey_completed")
     assert entry_row(factory, hoarau.id)[:3] == ("excluded", 1, "wrong_number")
+
+
+# -- every panel readable in a desk tab --------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_panels_readable_at_both_sizes(
+    seeded_company: sessionmaker,  # noqa: F811
+    clock: VirtualClock,
+    size: tuple[int, int],
+) -> None:
+    desk = make_desk(seeded_company, clock)
+    collection = CollectionPanel(desk)
+    async with Harness(collection).run_test(size=size) as pilot:
+        await settle(pilot)
+        assert "79 jours de retard" in text_of(pilot, "#cp-customer")
+        for selector in (
+            "#cp-list", "#cp-customer", "#cp-count", "#cp-first-due", "#cp-method", "#cp-quote",
+            "#cp-agree", "#cp-instalments", "#cp-promise-amount", "#cp-promise-date",
+            "#cp-promise", "#cp-callback", "#cp-callback-button",
+        ):  # fmt: skip
+            assert await visible(pilot, selector), selector
+    survey = SurveyPanel(desk)
+    async with Harness(survey).run_test(size=size) as pilot:
+        survey.start("SATISFACTION-T4", None)
+        await settle(pilot)
+        for selector in (
+            "#sp-rate", "#sp-intro", "#sp-progress", "#sp-question", "#sp-q-1", "#sp-previous",
+            "#sp-next", "#sp-save", "#sp-refused",
+        ):  # fmt: skip
+            assert await visible(pilot, selector), selector
+    call_list = CallListPanel(desk)
+    call_list.choose_campaign("RECOUVREMENT")  # before mounting: loaded once mounted
+    async with Harness(call_list).run_test(size=size) as pilot:
+        await settle(pilot)
+        assert call_list.entry is not None
+        for selector in (
+            "#cl-campaign", "#cl-script", "#cl-contacts", "#cl-preview", "#cl-dial", "#cl-skip",
+            "#cl-outcome", "#cl-result", "#cl-callback", "#cl-note", "#cl-record", "#cl-schedule",
+        ):  # fmt: skip
+            assert await visible(pilot, selector), selector
