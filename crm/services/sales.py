@@ -321,6 +321,10 @@ def _one_transaction(session_factory: sessionmaker, *, commit: bool) -> Iterator
             transaction.rollback()
 
 
+#: The form field a refused order rule is shown beside.
+_RULE_FIELDS = {"option_needs_box": "options", "option_needs_mobile": "options"}
+
+
 def _check_entry(sale: NewSale, check: validation.Checker) -> None:
     if not sale.offers and not sale.options and not sale.equipment:
         check.add("offres", _("La commande est vide : choisissez au moins une offre."))
@@ -384,7 +388,7 @@ def _quote(
     _check_entry(sale, check)
     priced: OrderView | None = None
     kinds: dict[str, str] = {}
-    if not check.errors or all(item.field != "offres" for item in check.errors):
+    if not any(item.field == "offres" for item in check.errors):
         try:
             with _one_transaction(session_factory, commit=False) as joined:
                 priced = orders.create_order(joined, _order_of(sale), now=now, rules=rules.pricing)
@@ -397,7 +401,7 @@ def _quote(
         except ValidationError as error:
             check.errors.extend(error.errors)
         except RuleViolation as error:
-            check.add("offres", error.message)
+            check.add(_RULE_FIELDS.get(error.rule, "offres"), error.message)
     has_box = any(kind == "box" for kind in kinds.values())
     one_off = priced.total_one_off if priced is not None else ZERO
     _check_after_pricing(sale, has_box, one_off, now, check)

@@ -259,6 +259,17 @@ def test_refused_sale_names_every_field_and_writes_nothing(
             rules=RULES,
             now=NOW,
         )
+    with pytest.raises(ValidationError) as caught:
+        close_sale(
+            seeded_session_factory,
+            NewSale(customer(seeded_session_factory, "CL0000009"), options=("OPT-CINE",),
+                    payment_method="card"),
+            rules=RULES,
+            now=NOW,
+        )  # fmt: skip
+    assert caught.value.for_field("options") == (
+        "L'option Pack Ciné Séries demande une box Orbelia.",
+    )
     assert counts(seeded_session_factory) == before
 
 
