@@ -28,7 +28,12 @@ from crm.services.sales import (
     quote_sale,
     suggest_additional_sale,
 )
-from tests.crm.conftest import SEED_NOW, engine, seeded_session_factory  # noqa: F401
+from tests.crm.conftest import (  # noqa: F401
+    SEED_NOW,
+    engine,
+    seeded_company,
+    seeded_session_factory,
+)
 
 COMPANY = yaml.safe_load(
     (Path(__file__).resolve().parents[2] / "seed_data" / "company.yaml").read_text("utf-8")
@@ -64,9 +69,9 @@ def test_rules_come_from_company_yaml() -> None:
 
 
 def test_catalogue_filters_need_budget_and_eligibility(
-    seeded_session_factory: sessionmaker,  # noqa: F811
+    seeded_company: sessionmaker,  # noqa: F811
 ) -> None:
-    offers = offer_catalogue(seeded_session_factory)
+    offers = offer_catalogue(seeded_company)
     assert "FEE-ACTIVATION-BOX" not in codes(offers)
     assert codes(filter_offers(offers, need="internet")) == ["BOX-ESS", "BOX-PLUS", "BOX-ULTRA"]
     assert codes(filter_offers(offers, need="internet", fibre_eligible=False)) == ["BOX-ADSL"]
@@ -103,11 +108,11 @@ def test_catalogue_filters_need_budget_and_eligibility(
     ],
 )
 def test_additional_sale_table(
-    seeded_session_factory: sessionmaker,  # noqa: F811
+    seeded_company: sessionmaker,  # noqa: F811
     order: set[str],
     expected: str | None,
 ) -> None:
-    catalogue = {offer.code: offer for offer in offer_catalogue(seeded_session_factory)}
+    catalogue = {offer.code: offer for offer in offer_catalogue(seeded_company)}
     suggestion = suggest_additional_sale(order, catalogue)
     assert (suggestion.code if suggestion else None) == expected
     if suggestion is not None:
