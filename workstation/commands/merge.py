@@ -11,10 +11,9 @@ stops before writing anything.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from gettext import gettext as _
 from pathlib import Path
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import click
@@ -32,16 +31,6 @@ from mailmerge import (
 from mailmerge.batch import file_stem
 from mailmerge.output import ensure_directory
 from workstation.cli import db_option, fail, settings_from
-
-if TYPE_CHECKING:
-    from crm.views import CustomerCard
-
-PAYMENT_LABELS = {
-    "direct_debit": "prélèvement SEPA",
-    "card": "carte bancaire",
-    "cheque": "chèque",
-    "transfer": "virement",
-}
 
 template_argument = click.argument(
     "template", type=click.Path(dir_okay=False, path_type=Path), metavar="MODELE.docx"
@@ -144,52 +133,13 @@ def _pdf(paths: tuple[Path, ...], no_clobber: bool) -> None:
         click.echo(_("PDF : {path}").format(path=pdf))
 
 
-def customer_record(card: CustomerCard, today: date) -> dict[str, object]:
-    """The merge variables a CRM customer card fills (see mailmerge.variables)."""
-    summary = card.summary
-    phones = sorted(card.phones, key=lambda phone: not phone.is_primary)
-    record: dict[str, object] = {
-        "Civilite": summary.civility,
-        "Prenom": summary.first_name,
-        "Nom": summary.last_name,
-        "RaisonSociale": summary.company_name or "",
-        "Adresse": "\n".join(line for line in (card.address_line1, card.address_line2) if line),
-        "CodePostal": summary.postcode,
-        "Ville": summary.city,
-        "NumeroClient": summary.number,
-        "Email": card.email or "",
-        "Telephone": phones[0].display if phones else "",
-        "ModePaiement": PAYMENT_LABELS.get(card.payment_method, card.payment_method),
-        "DateCourrier": today,
-    }
-    active = [c for c in card.contracts if c.status == "active"] or list(card.contracts)
-    if active:
-        contract = active[0]
-        record.update(
-            Offre=contract.offer_name,
-            PrixMensuel=contract.monthly_price,
-            NumeroLigne=contract.line_identifier or "",
-            DateSouscription=contract.start_date,
-            DateResiliation=contract.end_date,
-        )
-    if card.open_invoices:
-        invoice = card.open_invoices[0]  # the oldest due: the one a reminder is about
-        record.update(
-            NumeroFacture=invoice.number,
-            DateFacture=invoice.issued_on,
-            MontantFacture=invoice.amount,
-            DateEcheance=invoice.due_on,
-            MontantDu=card.balance_due,
-        )
-    return {key: value for key, value in record.items() if value is not None}
-
-
 def _crm_record(ctx: click.Context, number: str, db_url: str | None) -> dict[str, object]:
     """Read one customer through the CRM services (imported only when asked for)."""
     from crm.db import make_engine, make_session_factory
     from crm.errors import CrmError
     from crm.schema import is_up_to_date
     from crm.services.customers import customer_card, find_by_number
+    from workstation.letters_desk import customer_record
 
     settings = settings_from(ctx, db_url=db_url)
     engine = make_engine(settings.db_url)
