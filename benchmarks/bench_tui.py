@@ -3,25 +3,27 @@ and cold start to the login screen.
 
 1. Keys (answer F5, hold F6, retrieve F6, hang up F8). The real `AcvdApp` runs under
    `App.run_test` (headless, 120x40) with the built-in PBX in-process on the real clock
-   (`SystemClock`), logged in as the demo student. Every frame the app hands to its driver
-   (`App._display`) is turned into terminal bytes (`render_segments`, what the Linux driver
-   would write) and time-stamped; the frames are then replayed on a character grid (a
-   virtual terminal). Latency = from just before `pilot.press(key)` to the time stamp of the
-   first frame after which the softphone bar's badge reads the new state. The replay runs
-   after the measurement, so it costs the app nothing. Also shown: key -> the agent's
-   `StateChanged` domain event (the AMI round trip to the PBX), so the rest is the UI.
+   (`SystemClock`), logged in as the demo student, no demo calls. Every frame the app hands
+   to its driver (`App._display`) is turned into terminal bytes (`render_segments`, what the
+   Linux driver would write) and time-stamped; the frames are then replayed on a character
+   grid (a virtual terminal). Latency = from just before `pilot.press(key)` to the time
+   stamp of the first frame after which the softphone bar's badge reads the new state. The
+   replay runs after each key, so it costs the app nothing. Also shown: key -> the agent's
+   `StateChanged` domain event (the AMI round trip to the PBX; the rest is the UI), and for
+   F8 key -> the wrap-up dialog drawn.
 2. Ring -> card. Calls from customers drawn at random (`sample_callers`). From the agent's
-   `CallRinging` domain event to the `CustomerPanel.CardShown` message, and to the first
-   frame on which the card title ("<name> — <customer number>") is drawn. On the 2,000-
-   customer default database, and on a 1,000,000-customer SQLite database (`--customers`),
-   seeded once into `--big-db` and reused (or copied from a complete one found in /tmp).
+   `CallRinging` domain event to the `CustomerPanel.CardShown` message being posted (its
+   Textual time stamp), and to the first frame on which the card title ("<name> — <customer
+   number>") is drawn. On the 2,000-customer default database, and on a 1,000,000-customer
+   SQLite database (`--customers`), seeded once into `--big-db` and reused (or copied from a
+   complete one found in /tmp).
 3. Cold start. `acvd` (the console script, a new process) started in a detached tmux pane
    (120x40) on a data dir prepared beforehand (no seeding); `tmux capture-pane` is polled
    every 10 ms until "Identifiant" is drawn. The same harness around a shell that prints the
    word at once gives its overhead, shown beside. Median of `--starts` runs.
 
 Each measurement is made `--repeat` times (default 2: the machine is shared) and printed
-with the load average.
+with the load average. All times are `time.monotonic()`, Textual's clock on Linux.
 
     .venv/bin/python benchmarks/bench_tui.py [--customers 1000000] [--rounds 60]
         [--only keys,card,start] [--profile-imports]
@@ -49,6 +51,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import ControlType
 from textual.pilot import Pilot
+from textual.widgets import Footer
 
 from crm.seeding import seed_demo_company
 from crm.services.callers import Caller, sample_callers
@@ -162,6 +165,9 @@ class Shift:
     card_message: list[float] = field(default_factory=list)
     card_drawn: list[float] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
+    calls: int = 0
+    #: Durations of the Footer's recompositions (it rebuilds its keys on refresh_bindings).
+    footer: list[float] = field(default_factory=list)
 
 
 class Harness:
@@ -273,6 +279,25 @@ async def measure_shift(runtime: Runtime, rounds: int, warmup: int = 5) -> Shift
     """Log in, go Ready, then take `warmup + rounds` calls from random customers."""
     callers = sample_callers(runtime.session_factory, rounds + warmup, seed=11)
     app = MeasuredApp(runtime, Telephony(runtime.clock))
+    recompose = Footer.recompose
+    durations: list[float] = []
+
+    async def timed(footer: Footer) -> None:
+        start = time.monotonic()
+        await recompose(footer)
+        durations.append((time.monotonic() - start) * 1000)
+
+    Footer.recompose = timed  # type: ignore[method-assign]
+    try:
+        shift = await _shift(app, callers, warmup, durations)
+    finally:
+        Footer.recompose = recompose  # type: ignore[method-assign]
+    return shift
+
+
+async def _shift(
+    app: MeasuredApp, callers: tuple[Caller, ...], warmup: int, footer: list[float]
+) -> Shift:
     async with app.run_test(size=SIZE) as pilot:
         harness = Harness(app, pilot)
         await pilot.press(*"eleve", "enter", *"eleve", "enter")
@@ -290,7 +315,11 @@ async def measure_shift(runtime: Runtime, rounds: int, warmup: int = 5) -> Shift
         # The knowledge-base panels open their index in workers: let them finish.
         await harness.until(lambda: not [w for w in app.workers if w.is_running], 120)
         for index, caller in enumerate(callers):
+            if index == warmup:
+                footer.clear()
             await harness.call(caller, measure=index >= warmup)
+        harness.shift.calls = len(callers) - warmup
+        harness.shift.footer = list(footer)
     return harness.shift
 
 
@@ -303,6 +332,11 @@ def print_shift(title: str, shift: Shift) -> None:
             print(f"    {'':<26} touche -> dialogue dessiné {percentiles(shift.dialog[name])}")
     print(f"    sonnerie -> CardShown posté                {percentiles(shift.card_message)}")
     print(f"    sonnerie -> fiche dessinée (image)         {percentiles(shift.card_drawn)}")
+    if shift.calls and shift.footer:
+        print(
+            f"    pied de page (Footer) recomposé {len(shift.footer) / shift.calls:.1f} fois par "
+            f"appel, {statistics.mean(shift.footer):.1f} ms en moyenne (durée de l'await)"
+        )
     for miss in shift.misses[:5]:
         print(f"    ! {miss}")
     if len(shift.misses) > 5:
