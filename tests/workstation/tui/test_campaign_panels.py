@@ -184,6 +184,11 @@ async def test_three_instalment_plan_negotiated_by_keyboard(
         await pilot.press("ctrl+o")
         await settle(pilot)
         assert "Échéancier enregistré : 3 échéances" in text_of(pilot, "#cp-status")
+        # The plan covers his debt: he leaves the collection list.
+        assert petit not in [item.customer.id for item in panel.items]
+        assert text_of(pilot, "#cp-customer") == (
+            "Ce client n'a aucune facture échue hors échéancier."
+        )
     (agreed,) = captured.of(CollectionPanel.PlanAgreed)
     assert (agreed.customer_id, agreed.instalments, agreed.total_amount) == (petit, 3, "149.94")
     assert (agreed.first_due_on, agreed.method, agreed.quotes) == ("2026-11-15", "card", 0)

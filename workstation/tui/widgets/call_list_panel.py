@@ -333,21 +333,23 @@ class CallListPanel(Widget):
             return
         self.entries = tuple(e for e in message.entries if e.id not in self.skipped)
         table = self.query_one("#cl-contacts", DataTable)
-        table.clear()
-        for entry in self.entries:
-            table.add_row(
-                _name(entry),
-                validation.phone_display(entry.phone_e164),
-                str(entry.attempts),
-                _when(entry.callback_at),
-                euros(entry.amount_due) if entry.amount_due is not None else "",
-                key=str(entry.id),
-            )
-        kept = self.entry is not None and any(e.id == self.entry.id for e in self.entries)
-        if not kept:
-            self.entry = self.entries[0] if self.entries else None
-        if self.entry is not None:
-            table.move_cursor(row=[e.id for e in self.entries].index(self.entry.id))
+        # Rebuilding the table moves its cursor: the contact previewed stays selected.
+        with self.prevent(DataTable.RowHighlighted):
+            table.clear()
+            for entry in self.entries:
+                table.add_row(
+                    _name(entry),
+                    validation.phone_display(entry.phone_e164),
+                    str(entry.attempts),
+                    _when(entry.callback_at),
+                    euros(entry.amount_due) if entry.amount_due is not None else "",
+                    key=str(entry.id),
+                )
+            kept = self.entry is not None and any(e.id == self.entry.id for e in self.entries)
+            if not kept:
+                self.entry = self.entries[0] if self.entries else None
+            if self.entry is not None:
+                table.move_cursor(row=[e.id for e in self.entries].index(self.entry.id))
         self._show_preview()
 
     @on(DataTable.RowHighlighted, "#cl-contacts")

@@ -272,18 +272,23 @@ class CollectionPanel(Widget):
     def on_collection_panel__listed(self, message: _Listed) -> None:
         self.items = message.items
         table = self.query_one("#cp-list", DataTable)
-        table.clear()
-        for item in message.items:
-            customer = item.customer
-            name = customer.company_name or f"{customer.last_name} {customer.first_name}"
-            table.add_row(
-                f"{name} ({customer.number})",
-                euros(item.amount_due),
-                _("{days} j").format(days=item.days_late),
-                str(len(item.reminders)),
-                str(item.collection_contacts),
-                key=str(customer.id),
-            )
+        # Rebuilding the table moves its cursor: the customer being worked stays selected.
+        with self.prevent(DataTable.RowHighlighted):
+            table.clear()
+            for item in message.items:
+                customer = item.customer
+                name = customer.company_name or f"{customer.last_name} {customer.first_name}"
+                table.add_row(
+                    f"{name} ({customer.number})",
+                    euros(item.amount_due),
+                    _("{days} j").format(days=item.days_late),
+                    str(len(item.reminders)),
+                    str(item.collection_contacts),
+                    key=str(customer.id),
+                )
+            ids = [item.customer.id for item in self.items]
+            if self.customer_id in ids:
+                table.move_cursor(row=ids.index(self.customer_id))
         if self.customer_id is None and self.items:
             self.show_customer(self.items[0].customer.id)
         else:
@@ -302,7 +307,12 @@ class CollectionPanel(Widget):
     def _show_customer(self) -> None:
         item = self._item()
         if item is None:
-            text = _("Aucun client sélectionné.") if self.items else _("Aucune facture échue.")
+            if self.customer_id is not None:
+                text = _("Ce client n'a aucune facture échue hors échéancier.")
+            elif self.items:
+                text = _("Aucun client sélectionné.")
+            else:
+                text = _("Aucune facture échue.")
         else:
             customer = item.customer
             reminders = ", ".join(item.reminders) or _("aucune")
