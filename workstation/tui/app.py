@@ -20,8 +20,8 @@ from crm.services.users import authenticate
 from crm.views import UserView
 from cti.ami.errors import AmiError
 from workstation.action_journal import ActionJournal
-from workstation.customer_desk import CustomerDesk, motives_from_history
 from workstation.demo_calls import DemoCaller
+from workstation.desk_services import build_desk_services
 from workstation.runtime import Runtime
 from workstation.selftest import Check, run_selftest
 from workstation.telephony import Telephony
@@ -123,9 +123,8 @@ class AcvdApp(App[None]):
             self.notify(_("Téléphonie indisponible : {e}").format(e=error), severity="error")
             self.push_screen(SelfTestScreen(self._selftest), self._selftest_done)
             return
-        motives = motives_from_history(self.runtime.seed_dir / "history.yaml")
-        customers = CustomerDesk(self.runtime.session_factory, self.runtime.clock, motives=motives)
-        await self.push_screen(DeskScreen(agent, customers, self.user.role))
+        services = await asyncio.to_thread(build_desk_services, self.runtime)
+        await self.push_screen(DeskScreen(agent, services, self.user.role, self.user.id))
         if self.demo_calls and self.telephony.server is not None:
             callers = await asyncio.to_thread(sample_callers, self.runtime.session_factory, 300)
             self.demo_caller = DemoCaller(

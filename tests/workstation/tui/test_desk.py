@@ -23,9 +23,11 @@ from workstation.telephony import Telephony
 from workstation.tui.app import AcvdApp
 from workstation.tui.commands import DeskCommands
 from workstation.tui.screens.desk import DeskScreen
+from workstation.tui.widgets.call_list_panel import CallListPanel
 from workstation.tui.widgets.customer_panel import CustomerPanel
 from workstation.tui.widgets.qualification_form import QualificationForm
 from workstation.tui.widgets.softphone import SoftphoneBar
+from workstation.tui.widgets.survey_panel import SurveyPanel
 
 
 @pytest.fixture(scope="module")
@@ -344,3 +346,30 @@ async def test_screens_at_80x24_read_in_full(
         await _until(pilot, lambda: type(app.screen).__name__ == "TransferDialog")
         await pilot.pause(0.2)
         snapshot(app, "transfer-80x24")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_a_survey_contact_dialled_from_the_call_list_opens_the_questionnaire(
+    desk: tuple[AcvdApp, Pilot], clock: VirtualClock
+) -> None:
+    app, pilot = desk
+    screen = app.screen
+    assert isinstance(screen, DeskScreen)
+    calls = screen.query_one(CallListPanel)
+    await _until(pilot, lambda: bool(calls.campaigns))
+    calls.choose_campaign("SATISFACTION-T4")
+    await _until(pilot, lambda: bool(calls.entries))
+    calls.preview(calls.entries[0].id)
+    await _until(pilot, lambda: calls.entry is not None)
+    assert calls.entry is not None
+    customer_id = calls.entry.customer.id
+    calls.action_dial()
+    await _advance(pilot, clock, 1)
+    await _until(pilot, lambda: screen.agent.state is AgentState.RINGING)
+    await _advance(pilot, clock, 3)  # the contact answers after 2 s
+    await _until(pilot, lambda: screen.agent.state is AgentState.TALKING)
+    survey = screen.query_one(SurveyPanel)
+    await _until(pilot, lambda: survey.campaign_code == "SATISFACTION-T4")
+    assert survey.customer_id == customer_id and survey.call_id is not None
+    assert screen.query_one(TabbedContent).active == "tab-survey"
+    assert "campaign.dial" in _kinds(app)

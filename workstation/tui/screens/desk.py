@@ -25,7 +25,7 @@ from crm.services.callers import national_digits
 from cti import agent as cti
 from cti.ami.errors import AmiError
 from workstation.call_journal import journal_record
-from workstation.customer_desk import CustomerDesk
+from workstation.desk_services import DeskServices
 from workstation.dispositions import BY_CODE, TRANSFER_CODE
 from workstation.tui.bridge import AgentBridge, AgentEventMessage
 from workstation.tui.commands import DeskCommands
@@ -37,11 +37,15 @@ from workstation.tui.screens.dialogs import (
     TransferDialog,
     WrapUpDialog,
 )
+from workstation.tui.widgets.call_list_panel import CallListPanel
+from workstation.tui.widgets.collection_panel import CollectionPanel
 from workstation.tui.widgets.customer_panel import CustomerPanel
 from workstation.tui.widgets.guide_panel import GuidePanel
 from workstation.tui.widgets.kb_panel import KbPanel
 from workstation.tui.widgets.qualification_form import QualificationForm
+from workstation.tui.widgets.sales_panel import SalesPanel
 from workstation.tui.widgets.softphone import SoftphoneBar
+from workstation.tui.widgets.survey_panel import SurveyPanel
 
 if TYPE_CHECKING:
     from workstation.tui.app import AcvdApp
@@ -91,11 +95,17 @@ class DeskScreen(Screen[None]):
         Binding("ctrl+k", "search_kb", _("Rechercher"), show=False, id="desk.search_kb"),
     ]
 
-    def __init__(self, agent: cti.Agent, customers: CustomerDesk, role: str) -> None:
+    def __init__(
+        self, agent: cti.Agent, services: DeskServices, role: str, user_id: int | None = None
+    ) -> None:
         super().__init__()
         self.agent = agent
-        self.customers = customers
+        self.services = services
+        self.customers = services.customers
         self.role = role
+        self.user_id = user_id
+        #: The call-list entry being dialled (its survey starts when the customer answers).
+        self._campaign_call: CallListPanel.DialRequested | None = None
         self._bridge = AgentBridge(agent, self)
         self._call_started: float | None = None
         #: Call id still waiting for its disposition code (after-call work).
@@ -111,12 +121,22 @@ class DeskScreen(Screen[None]):
         with TabbedContent(id="desk-tabs", initial="tab-customer"):
             with TabPane(_("Client"), id="tab-customer"):
                 yield CustomerPanel(self.customers, id="customer")
-            with TabPane(_("Bases de connaissances"), id="tab-kb"):
+            with TabPane(_("Bases"), id="tab-kb"):
                 yield KbPanel(self.acvd.runtime.knowledge, self.role, id="kb")
             with TabPane(_("Qualification"), id="tab-qualification"):
                 yield QualificationForm(self.customers, id="qualification")
-            with TabPane(_("Guide d'entretien"), id="tab-guide"):
+            with TabPane(_("Guide"), id="tab-guide"):
                 yield GuidePanel(self.acvd.runtime.knowledge, self.role, id="guide")
+            with TabPane(_("Vente"), id="tab-sales"):
+                yield SalesPanel(self.services.sales, self.acvd.runtime.knowledge, self.role,
+                                 agent_id=self.user_id, id="sales")  # fmt: skip
+            with TabPane(_("Appels"), id="tab-calls"):
+                yield CallListPanel(self.services.campaigns, agent_id=self.user_id, id="calls")
+            with TabPane(_("Enquête"), id="tab-survey"):
+                yield SurveyPanel(self.services.campaigns, agent_id=self.user_id, id="survey")
+            with TabPane(_("Recouvrement"), id="tab-collection"):
+                yield CollectionPanel(self.services.campaigns, agent_id=self.user_id,
+                                      id="collection")  # fmt: skip
         yield Footer()
 
     def on_mount(self) -> None:
@@ -181,6 +201,7 @@ class DeskScreen(Screen[None]):
                 self._screen_pop(event)
             case cti.CallConnected():
                 self._call_started = event.at
+                self._campaign_call_answered(event.call_id)
             case cti.CallEnded() | cti.CallMissed():
                 self._call_ended(event)
             case cti.DialResult(outcome=outcome) if outcome is not cti.DialOutcome.ANSWERED:
@@ -200,10 +221,16 @@ class DeskScreen(Screen[None]):
         bar.customer = ""
         bar.elapsed = None
         self._call_started = None
-        self.query_one(TabbedContent).active = "tab-customer"
+        now = self.agent.clock.now()
         self.query_one(QualificationForm).start(
-            event.call_id, None, direction=event.direction, started_at=self.agent.clock.now()
+            event.call_id, None, direction=event.direction, started_at=now
         )
+        self.query_one(SalesPanel).call_id = event.call_id
+        self.query_one(CallListPanel).set_call_id(event.call_id)
+        self.query_one(SurveyPanel).set_call_id(event.call_id)
+        self.query_one(CollectionPanel).set_call_id(event.call_id, now)
+        if self._campaign_call is None:
+            self.query_one(TabbedContent).active = "tab-customer"
         self._lookup_caller(event.number, event.call_id)
 
     @work(thread=True, exclusive=True, group="screen-pop", exit_on_error=False)
@@ -225,13 +252,28 @@ class DeskScreen(Screen[None]):
             bar.customer = _("numéro inconnu")
         else:
             panel.show_customer(customer.id)
-            self.query_one(QualificationForm).customer_id = customer.id
+            self._customer_changed(customer.id)
             bar.customer = f"{customer.display_name} ({customer.number})"
         self.acvd.record(
             "crm.screen_pop",
             {"number": number, "customer": customer.number if customer else None},
             call_id,
         )
+
+    def _campaign_call_answered(self, call_id: str) -> None:
+        """A survey campaign's contact answered: the questionnaire opens (C1.7)."""
+        request, self._campaign_call = self._campaign_call, None
+        if request is None:
+            return
+        calls = self.query_one(CallListPanel)
+        entry = calls.entry
+        campaign = next((c for c in calls.campaigns if c.code == request.campaign_code), None)
+        if entry is not None and campaign is not None and campaign.kind == "survey":
+            self.query_one(SurveyPanel).start(
+                request.campaign_code, entry.customer.id, call_id=call_id,
+                started_at=self.agent.clock.now(),
+            )  # fmt: skip
+            self.query_one(TabbedContent).active = "tab-survey"
 
     def _call_ended(self, event: cti.CallEnded | cti.CallMissed) -> None:
         self._call_started = None
@@ -401,6 +443,17 @@ class DeskScreen(Screen[None]):
         phone = next((p for p in card.phones if p.is_primary), card.phones[0])
         return national_digits(phone.e164)
 
+    @on(CallListPanel.DialRequested)
+    def _campaign_dial(self, message: CallListPanel.DialRequested) -> None:
+        """The call list asks to call a contact: the agent dials it (C1.3, C2.2)."""
+        self._journal_message("campaign.dial", message)
+        if not self.check_action("dial", ()):
+            self.notify(_("Terminez l'appel en cours avant d'appeler le contact suivant."))
+            return
+        self._campaign_call = message
+        number = national_digits(message.number)  # the trunk dials the national format
+        self._operate(_("Appel sortant"), lambda: self.agent.dial(number))
+
     def action_next_tab(self) -> None:
         tabs = self.query_one(TabbedContent)
         panes = [pane.id for pane in tabs.query(TabPane) if pane.id]
@@ -446,8 +499,14 @@ class DeskScreen(Screen[None]):
 
     @on(CustomerPanel.CustomerSelected)
     def _selected(self, message: CustomerPanel.CustomerSelected) -> None:
-        self.query_one(QualificationForm).customer_id = message.customer_id
+        self._customer_changed(message.customer_id)
         self._journal_message("crm.customer_selected", message)
+
+    def _customer_changed(self, customer_id: int) -> None:
+        """The customer on the line is known: every activity panel works on them."""
+        self.query_one(QualificationForm).customer_id = customer_id
+        self.query_one(SalesPanel).show_customer(customer_id)
+        self.query_one(CollectionPanel).show_customer(customer_id)
 
     @on(CustomerPanel.Failed)
     def _panel_failed(self, message: CustomerPanel.Failed) -> None:
@@ -473,6 +532,74 @@ class DeskScreen(Screen[None]):
     @on(QualificationForm.Invalid)
     def _qualification_invalid(self, message: QualificationForm.Invalid) -> None:
         self._journal_message("form.invalid", message)
+
+    @on(SalesPanel.OfferCompared)
+    def _offers_compared(self, message: SalesPanel.OfferCompared) -> None:
+        self._journal_message("sales.compare", message)
+
+    @on(SalesPanel.ArgumentOpened)
+    def _argument(self, message: SalesPanel.ArgumentOpened) -> None:
+        self._journal_message("sales.argument", message)
+
+    @on(SalesPanel.UpsellSuggested)
+    def _upsell(self, message: SalesPanel.UpsellSuggested) -> None:
+        self._journal_message("sales.upsell", message)
+
+    @on(SalesPanel.OrderPlaced)
+    def _order(self, message: SalesPanel.OrderPlaced) -> None:
+        self._journal_message("sales.order", message)
+
+    @on(SalesPanel.AppointmentBooked)
+    def _appointment(self, message: SalesPanel.AppointmentBooked) -> None:
+        self._journal_message("sales.appointment", message)
+
+    @on(SalesPanel.PaymentRecorded)
+    def _payment(self, message: SalesPanel.PaymentRecorded) -> None:
+        self._journal_message("sales.payment", message)
+
+    @on(SalesPanel.FormError)
+    def _sale_error(self, message: SalesPanel.FormError) -> None:
+        self._journal_message("form.error", message)
+
+    @on(CallListPanel.AttemptRecorded)
+    def _attempt(self, message: CallListPanel.AttemptRecorded) -> None:
+        self._journal_message("campaign.attempt", message)
+
+    @on(CallListPanel.CallbackScheduled)
+    def _campaign_callback(self, message: CallListPanel.CallbackScheduled) -> None:
+        self._journal_message("campaign.callback", message)
+
+    @on(CallListPanel.ContactSkipped)
+    def _skipped(self, message: CallListPanel.ContactSkipped) -> None:
+        self._journal_message("campaign.skip", message)
+
+    @on(CallListPanel.FormError)
+    def _campaign_error(self, message: CallListPanel.FormError) -> None:
+        self._journal_message("form.error", message)
+
+    @on(SurveyPanel.SurveyCompleted)
+    def _survey(self, message: SurveyPanel.SurveyCompleted) -> None:
+        self._journal_message("survey.completed", message)
+
+    @on(SurveyPanel.FormError)
+    def _survey_error(self, message: SurveyPanel.FormError) -> None:
+        self._journal_message("form.error", message)
+
+    @on(CollectionPanel.PlanAgreed)
+    def _plan(self, message: CollectionPanel.PlanAgreed) -> None:
+        self._journal_message("collection.plan", message)
+
+    @on(CollectionPanel.PromiseRecorded)
+    def _promise(self, message: CollectionPanel.PromiseRecorded) -> None:
+        self._journal_message("collection.promise", message)
+
+    @on(CollectionPanel.CallbackScheduled)
+    def _collection_callback(self, message: CollectionPanel.CallbackScheduled) -> None:
+        self._journal_message("collection.callback", message)
+
+    @on(CollectionPanel.FormError)
+    def _collection_error(self, message: CollectionPanel.FormError) -> None:
+        self._journal_message("form.error", message)
 
 
 def plain(value: object) -> object:
