@@ -104,6 +104,7 @@ class DeskScreen(Screen[None]):
         self.customers = services.customers
         self.role = role
         self.user_id = user_id
+        self._allowed: frozenset[str] = frozenset()
         #: The call-list entry being dialled (its survey starts when the customer answers).
         self._campaign_call: CallListPanel.DialRequested | None = None
         self._bridge = AgentBridge(agent, self)
@@ -159,7 +160,11 @@ class DeskScreen(Screen[None]):
         bar.state = self.agent.state
         bar.pause_reason = self.agent.pause_reason
         bar.queues = tuple(sorted(self.agent.queues))
-        self.refresh_bindings()
+        # Rebuilding the footer costs tens of milliseconds: only when the keys change.
+        allowed = frozenset(action for action in ALLOWED if self.check_action(action, ()))
+        if allowed != self._allowed:
+            self._allowed = allowed
+            self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         states = ALLOWED.get(action)
@@ -289,7 +294,8 @@ class DeskScreen(Screen[None]):
         if event.by == "transfer":
             self._close_call(TRANSFER_CODE, automatic=True)
         else:
-            self.action_wrap_up()
+            # Draw the new state first; the dialog follows on the next frames.
+            self.set_timer(0.05, self.action_wrap_up)
 
     # --- after-call work ----------------------------------------------------------------------
 
