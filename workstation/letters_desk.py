@@ -158,6 +158,8 @@ class LetterDraft:
     missing: tuple[FieldToFill, ...]
     #: Which transmission details this template prints.
     transmission: tuple[str, ...]
+    #: The fields of the template the CRM filled, by name.
+    filled: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -260,6 +262,9 @@ class LettersDesk:
             record=MappingProxyType(record),
             missing=missing,
             transmission=tuple(name for name in TRANSMISSION_FIELDS if name in used),
+            filled=tuple(
+                sorted(name for name in used if name not in report.missing and name in record)
+            ),
         )
 
     def produce(

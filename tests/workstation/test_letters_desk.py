@@ -56,6 +56,7 @@ def test_reminder_letter_from_a_customer_with_a_debt(
     draft = desk.draft(template, customer.id)
     assert draft.customer_name == "Thomas Petit"
     assert [f.name for f in draft.missing] == ["DateLimite"]
+    assert "MontantDu" in draft.filled and "Offre" not in draft.filled
     assert draft.missing[0].kind == "date"
     assert {"Reference", "ModeEnvoi"} <= set(draft.transmission)
     before = interactions(seeded_session_factory)
