@@ -16,6 +16,8 @@ MESSAGE_STATUSES = ("unread", "read", "answered", "archived")
 FOLDERS = ("inbox", "sent", "drafts", "archive")
 MEMO_PRIORITIES = ("low", "normal", "high", "urgent")
 MEMO_STATUSES = ("unread", "read", "done")
+#: C3.1 a memo, C4.3 an anomaly or a customer's reaction passed on to a service.
+MEMO_KINDS = ("memo", "anomaly", "reaction")
 
 
 class Message(Base):
@@ -48,6 +50,13 @@ class Message(Base):
     )
     #: The user who answered (or wrote) it.
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: When the agent first opened it, and when the answer left (C3.2: delay to answer).
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The agent's note kept with the message.
+    annotation: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Attached files (letters, tariff sheets), one path a line.
+    attachments: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Memo(Base):
@@ -70,6 +79,7 @@ class Memo(Base):
         ForeignKey("customers.id", ondelete="SET NULL"), index=True
     )
     priority: Mapped[str] = mapped_column(String(8), default="normal")
+    kind: Mapped[str] = mapped_column(String(16), default="memo", server_default="memo")
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(8), default="unread")
