@@ -72,7 +72,7 @@ async def test_anomaly_refused_then_sent_to_the_technical_service(
         # No recipient, no subject, no text: refused beside each field, nothing written.
         app.query_one("#mf-nature", Select).value = "anomaly"
         await clock.advance(10)
-        await pilot.press("ctrl+e")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         for field in ("destinataire", "objet", "message"):
             assert app.query_one(f"#mf-{field}-error", Static).has_class("-shown"), field
@@ -91,7 +91,9 @@ async def test_anomaly_refused_then_sent_to_the_technical_service(
         app.query_one("#mf-send").focus()
         await settle(pilot)
         assert on_screen(pilot, "#mf-send")
-        await pilot.press("ctrl+e")
+        app.query_one("#mf-message", TextArea).focus()
+        await settle(pilot)
+        await pilot.press("ctrl+s")
         await settle(pilot)
         [sent] = app.of(MemoForm.MemoSent)
         assert (sent.recipient, sent.kind, sent.priority) == (

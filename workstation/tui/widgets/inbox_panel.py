@@ -45,9 +45,9 @@ class InboxPanel(Widget):
     """Read, annotate, answer and archive the customers' written messages (C3.2)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+e", "send", _("Envoyer la réponse"), id="inbox.send"),
+        Binding("ctrl+r", "send", _("Envoyer la réponse"), id="inbox.send"),
         Binding("ctrl+s", "save_draft", _("Enregistrer le brouillon"), id="inbox.draft"),
-        Binding("ctrl+k", "archive", _("Archiver"), id="inbox.archive"),
+        Binding("ctrl+b", "archive", _("Archiver"), id="inbox.archive"),
         Binding("ctrl+f", "search", _("Rechercher"), id="inbox.search"),
     ]
 
@@ -218,9 +218,9 @@ class InboxPanel(Widget):
             yield Static("", id="ip-attached", markup=False)
             yield self._error("piece_jointe")
             with Horizontal(id="ip-buttons"):
-                yield Button(_("Envoyer (Ctrl+E)"), id="ip-send", variant="primary")
+                yield Button(_("Envoyer (Ctrl+R)"), id="ip-send", variant="primary")
                 yield Button(_("Brouillon (Ctrl+S)"), id="ip-draft")
-                yield Button(_("Archiver (Ctrl+K)"), id="ip-archive")
+                yield Button(_("Archiver (Ctrl+B)"), id="ip-archive")
                 yield Button(_("Retirer les pièces jointes"), id="ip-detach")
             yield Static("", id="ip-status", markup=False)
 
@@ -417,7 +417,7 @@ class InboxPanel(Widget):
         )
 
     def action_send(self) -> None:
-        """Send the reply to the message being read (Ctrl+E)."""
+        """Send the reply to the message being read (Ctrl+R)."""
         if self.current is None:
             self._status(_("Ouvrez d'abord un message."))
             return
@@ -459,7 +459,7 @@ class InboxPanel(Widget):
         self._status(_("Brouillon enregistré."), saved=True)
 
     def action_archive(self) -> None:
-        """File the message being read in "Archivés" (Ctrl+K)."""
+        """File the message being read in "Archivés" (Ctrl+B)."""
         if self.current is None:
             self._status(_("Ouvrez d'abord un message."))
             return

@@ -32,7 +32,7 @@ class MemoForm(Widget):
     """Write a memo to a service or a colleague (C3.1, C4.3)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+e", "send", _("Envoyer le mémo"), id="memo.send"),
+        Binding("ctrl+s", "send", _("Envoyer le mémo"), id="memo.send"),
     ]
 
     DEFAULT_CSS = """
@@ -154,7 +154,7 @@ class MemoForm(Widget):
             yield Label(_("Message"))
             yield TextArea(id="mf-message", soft_wrap=True)
             yield self._error("message")
-            yield Button(_("Envoyer le mémo (Ctrl+E)"), id="mf-send", variant="primary")
+            yield Button(_("Envoyer le mémo (Ctrl+S)"), id="mf-send", variant="primary")
             yield Static("", id="mf-status", markup=False)
 
     @staticmethod
@@ -210,7 +210,7 @@ class MemoForm(Widget):
             label.remove_class("-shown")
 
     def action_send(self) -> None:
-        """Check the fields and send the memo (Ctrl+E)."""
+        """Check the fields and send the memo (Ctrl+S)."""
         if self._busy:
             return
         self._busy = True
