@@ -256,8 +256,9 @@ class DeskScreen(Screen[None]):
             panel.show_unknown(number)
             bar.customer = _("numéro inconnu")
         else:
+            # The other panels follow once the card is on screen (CardShown): the student
+            # sees the customer first.
             panel.show_customer(customer.id)
-            self._customer_changed(customer.id)
             bar.customer = f"{customer.display_name} ({customer.number})"
         self.acvd.record(
             "crm.screen_pop",
@@ -497,6 +498,7 @@ class DeskScreen(Screen[None]):
     @on(CustomerPanel.CardShown)
     def _card_shown(self, message: CustomerPanel.CardShown) -> None:
         self._journal_message("crm.card", message)
+        self._customer_changed(message.customer_id)
 
     @on(CustomerPanel.IdentityChecked)
     def _identity(self, message: CustomerPanel.IdentityChecked) -> None:
@@ -505,7 +507,6 @@ class DeskScreen(Screen[None]):
 
     @on(CustomerPanel.CustomerSelected)
     def _selected(self, message: CustomerPanel.CustomerSelected) -> None:
-        self._customer_changed(message.customer_id)
         self._journal_message("crm.customer_selected", message)
 
     def _customer_changed(self, customer_id: int) -> None:
