@@ -1,0 +1,78 @@
+"""The team desk: what the team panel asks of the CRM and the journal (C4.1, C4.4).
+
+The org chart, the agent's objectives, the live progress of the shift (computed from its
+journal by `shift_progress`) and proposals sent to the supervision service as memos. Every
+method may block on the database: call it from a worker thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
+
+from crm import journal
+from crm.services import inbox, users
+from crm.services.inbox import MemoView, NewMemo
+from crm.views import ObjectiveView, ServiceView
+from workstation.clock import Clock
+from workstation.shift_progress import ShiftProgress, shift_progress
+
+#: Where proposals go (C4.4 "émettre des propositions"): the supervision service.
+SUPERVISION = "service:supervision"
+
+
+@dataclass(frozen=True)
+class TeamView:
+    """Everything the team panel shows."""
+
+    services: tuple[ServiceView, ...]
+    objectives: tuple[ObjectiveView, ...]
+    progress: ShiftProgress
+
+
+class TeamDesk:
+    """The use cases of the team panel (C4.1, C4.4)."""
+
+    def __init__(
+        self,
+        session_factory: sessionmaker,
+        engine: Engine,
+        clock: Clock,
+        *,
+        agent_id: int | None = None,
+        shift_id: str | None = None,
+    ) -> None:
+        self.clock = clock
+        self.agent_id = agent_id
+        #: The journal shift whose entries give the live progress (None: nothing yet).
+        self.shift_id = shift_id
+        self._session_factory = session_factory
+        self._engine = engine
+
+    def view(self) -> TeamView:
+        """The org chart, the agent's objectives and the shift's progress as of now."""
+        objectives = (
+            users.objectives(self._session_factory, self.agent_id)
+            if self.agent_id is not None
+            else ()
+        )
+        entries = journal.iter_entries(self._engine, self.shift_id) if self.shift_id else ()
+        return TeamView(users.org_chart(self._session_factory), objectives, shift_progress(entries))
+
+    def propose(self, subject: str, body: str) -> MemoView:
+        """Send a proposal to the supervision service as a memo (C4.4); every wrong field is
+        reported (`ValidationError`: objet, message) and nothing is written then."""
+        return inbox.send_memo(
+            self._session_factory,
+            NewMemo(
+                recipient=SUPERVISION,
+                priority="normal",
+                kind="memo",
+                subject=subject,
+                body=body,
+                created_at=self.clock.now(),
+                author_id=self.agent_id,
+            ),
+        )
