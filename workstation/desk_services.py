@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from workstation.campaign_desk import CampaignDesk, collection_rules_from
 from workstation.customer_desk import CustomerDesk, motives_from_history
+from workstation.inbox_desk import InboxDesk
 from workstation.runtime import Runtime
 from workstation.sales_desk import SalesDesk, company_rules_from
 
@@ -18,9 +19,10 @@ class DeskServices:
     customers: CustomerDesk
     sales: SalesDesk
     campaigns: CampaignDesk
+    inbox: InboxDesk
 
 
-def build_desk_services(runtime: Runtime) -> DeskServices:
+def build_desk_services(runtime: Runtime, agent_id: int | None = None) -> DeskServices:
     """Read the company's rules and history once and wire the services (blocking: worker)."""
     company = runtime.seed_dir / "company.yaml"
     motives = motives_from_history(runtime.seed_dir / "history.yaml")
@@ -29,4 +31,8 @@ def build_desk_services(runtime: Runtime) -> DeskServices:
         customers=CustomerDesk(factory, clock, motives=motives),
         sales=SalesDesk(factory, clock, company_rules_from(company)),
         campaigns=CampaignDesk(factory, clock, collection_rules_from(company)),
-    )
+        inbox=InboxDesk(
+            factory, clock, letters_dir=runtime.settings.letters_dir,
+            templates_dir=runtime.templates_dir, agent_id=agent_id,
+        ),
+    )  # fmt: skip

@@ -41,7 +41,9 @@ from workstation.tui.widgets.call_list_panel import CallListPanel
 from workstation.tui.widgets.collection_panel import CollectionPanel
 from workstation.tui.widgets.customer_panel import CustomerPanel
 from workstation.tui.widgets.guide_panel import GuidePanel
+from workstation.tui.widgets.inbox_panel import InboxPanel
 from workstation.tui.widgets.kb_panel import KbPanel
+from workstation.tui.widgets.memo_form import MemoForm
 from workstation.tui.widgets.qualification_form import QualificationForm
 from workstation.tui.widgets.sales_panel import SalesPanel
 from workstation.tui.widgets.softphone import SoftphoneBar
@@ -138,6 +140,10 @@ class DeskScreen(Screen[None]):
             with TabPane(_("Recouvrement"), id="tab-collection"):
                 yield CollectionPanel(self.services.campaigns, agent_id=self.user_id,
                                       id="collection")  # fmt: skip
+            with TabPane(_("Messages"), id="tab-inbox"):
+                yield InboxPanel(self.services.inbox, id="inbox")
+            with TabPane(_("Mémo"), id="tab-memo"):
+                yield MemoForm(self.services.inbox, id="memo")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -259,6 +265,7 @@ class DeskScreen(Screen[None]):
             # The other panels follow once the card is on screen (CardShown): the student
             # sees the customer first.
             panel.show_customer(customer.id)
+            self.query_one(QualificationForm).customer_id = customer.id
             bar.customer = f"{customer.display_name} ({customer.number})"
         self.acvd.record(
             "crm.screen_pop",
@@ -514,6 +521,7 @@ class DeskScreen(Screen[None]):
         self.query_one(QualificationForm).customer_id = customer_id
         self.query_one(SalesPanel).show_customer(customer_id)
         self.query_one(CollectionPanel).show_customer(customer_id)
+        self.query_one(MemoForm).about_customer(customer_id)
 
     @on(CustomerPanel.Failed)
     def _panel_failed(self, message: CustomerPanel.Failed) -> None:
@@ -607,6 +615,30 @@ class DeskScreen(Screen[None]):
     @on(CollectionPanel.FormError)
     def _collection_error(self, message: CollectionPanel.FormError) -> None:
         self._journal_message("form.error", message)
+
+    @on(InboxPanel.MessageOpened)
+    def _message_opened(self, message: InboxPanel.MessageOpened) -> None:
+        self._journal_message("message.opened", message)
+
+    @on(InboxPanel.MessageAnswered)
+    def _message_answered(self, message: InboxPanel.MessageAnswered) -> None:
+        self._journal_message("message.answered", message)
+
+    @on(InboxPanel.MessageArchived)
+    def _message_archived(self, message: InboxPanel.MessageArchived) -> None:
+        self._journal_message("message.archived", message)
+
+    @on(InboxPanel.Invalid)
+    def _inbox_invalid(self, message: InboxPanel.Invalid) -> None:
+        self._journal_message("form.invalid", message)
+
+    @on(MemoForm.MemoSent)
+    def _memo(self, message: MemoForm.MemoSent) -> None:
+        self._journal_message("memo.sent", message)
+
+    @on(MemoForm.Invalid)
+    def _memo_invalid(self, message: MemoForm.Invalid) -> None:
+        self._journal_message("form.invalid", message)
 
 
 def plain(value: object) -> object:
