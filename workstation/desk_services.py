@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crm.views import UserView
 from workstation.campaign_desk import CampaignDesk, collection_rules_from
 from workstation.customer_desk import CustomerDesk, motives_from_history
+from workstation.file_desk import FileDesk
 from workstation.inbox_desk import InboxDesk
+from workstation.letters_desk import LettersDesk
 from workstation.runtime import Runtime
 from workstation.sales_desk import SalesDesk, company_rules_from
+from workstation.team_desk import TeamDesk
 
 
 @dataclass(frozen=True)
@@ -20,19 +24,40 @@ class DeskServices:
     sales: SalesDesk
     campaigns: CampaignDesk
     inbox: InboxDesk
+    letters: LettersDesk
+    file: FileDesk
+    team: TeamDesk
 
 
-def build_desk_services(runtime: Runtime, agent_id: int | None = None) -> DeskServices:
+def build_desk_services(
+    runtime: Runtime, user: UserView | None = None, shift_id: str | None = None
+) -> DeskServices:
     """Read the company's rules and history once and wire the services (blocking: worker)."""
+    agent_id = user.id if user else None
     company = runtime.seed_dir / "company.yaml"
     motives = motives_from_history(runtime.seed_dir / "history.yaml")
     factory, clock = runtime.session_factory, runtime.clock
+    services = CustomerDesk(factory, clock, motives=motives)
     return DeskServices(
-        customers=CustomerDesk(factory, clock, motives=motives),
+        customers=services,
         sales=SalesDesk(factory, clock, company_rules_from(company)),
         campaigns=CampaignDesk(factory, clock, collection_rules_from(company)),
         inbox=InboxDesk(
             factory, clock, letters_dir=runtime.settings.letters_dir,
             templates_dir=runtime.templates_dir, agent_id=agent_id,
         ),
+        letters=LettersDesk(
+            factory, clock, runtime.templates_dir, runtime.settings.letters_dir,
+            agent_id=agent_id, agent_name=user.display_name if user else "",
+            service_name=_service_name(services, user),
+        ),
+        file=FileDesk(factory, clock, agent_id=agent_id),
+        team=TeamDesk(factory, runtime.engine, clock, agent_id=agent_id, shift_id=shift_id),
     )  # fmt: skip
+
+
+def _service_name(customers: CustomerDesk, user: UserView | None) -> str:
+    """The agent's service, as letters sign it ("Service Accueil clients")."""
+    if user is None or user.service_code is None:
+        return ""
+    return next((s.name for s in customers.services() if s.code == user.service_code), "")

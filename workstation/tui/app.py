@@ -123,7 +123,8 @@ class AcvdApp(App[None]):
             self.notify(_("Téléphonie indisponible : {e}").format(e=error), severity="error")
             self.push_screen(SelfTestScreen(self._selftest), self._selftest_done)
             return
-        services = await asyncio.to_thread(build_desk_services, self.runtime, self.user.id)
+        shift_id = self.journal.shift_id if self.journal else None
+        services = await asyncio.to_thread(build_desk_services, self.runtime, self.user, shift_id)
         await self.push_screen(DeskScreen(agent, services, self.user.role, self.user.id))
         if self.demo_calls and self.telephony.server is not None:
             callers = await asyncio.to_thread(sample_callers, self.runtime.session_factory, 300)

@@ -39,15 +39,18 @@ from workstation.tui.screens.dialogs import (
 )
 from workstation.tui.widgets.call_list_panel import CallListPanel
 from workstation.tui.widgets.collection_panel import CollectionPanel
+from workstation.tui.widgets.contact_form import ContactForm
 from workstation.tui.widgets.customer_panel import CustomerPanel
 from workstation.tui.widgets.guide_panel import GuidePanel
 from workstation.tui.widgets.inbox_panel import InboxPanel
 from workstation.tui.widgets.kb_panel import KbPanel
+from workstation.tui.widgets.letter_panel import LetterPanel
 from workstation.tui.widgets.memo_form import MemoForm
 from workstation.tui.widgets.qualification_form import QualificationForm
 from workstation.tui.widgets.sales_panel import SalesPanel
 from workstation.tui.widgets.softphone import SoftphoneBar
 from workstation.tui.widgets.survey_panel import SurveyPanel
+from workstation.tui.widgets.team_panel import TeamPanel
 
 if TYPE_CHECKING:
     from workstation.tui.app import AcvdApp
@@ -144,6 +147,12 @@ class DeskScreen(Screen[None]):
                 yield InboxPanel(self.services.inbox, id="inbox")
             with TabPane(_("Mémo"), id="tab-memo"):
                 yield MemoForm(self.services.inbox, id="memo")
+            with TabPane(_("Courrier"), id="tab-letter"):
+                yield LetterPanel(self.services.letters, id="letter")
+            with TabPane(_("Fiche"), id="tab-file"):
+                yield ContactForm(self.services.file, id="file")
+            with TabPane(_("Équipe"), id="tab-team"):
+                yield TeamPanel(self.services.team, id="team")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -522,6 +531,8 @@ class DeskScreen(Screen[None]):
         self.query_one(SalesPanel).show_customer(customer_id)
         self.query_one(CollectionPanel).show_customer(customer_id)
         self.query_one(MemoForm).about_customer(customer_id)
+        self.query_one(LetterPanel).show_customer(customer_id)
+        self.query_one(ContactForm).show_customer(customer_id)
 
     @on(CustomerPanel.Failed)
     def _panel_failed(self, message: CustomerPanel.Failed) -> None:
@@ -638,6 +649,34 @@ class DeskScreen(Screen[None]):
 
     @on(MemoForm.Invalid)
     def _memo_invalid(self, message: MemoForm.Invalid) -> None:
+        self._journal_message("form.invalid", message)
+
+    @on(LetterPanel.LetterProduced)
+    def _letter(self, message: LetterPanel.LetterProduced) -> None:
+        self._journal_message("letter.produced", message)
+
+    @on(LetterPanel.LetterRecorded)
+    def _letter_recorded(self, message: LetterPanel.LetterRecorded) -> None:
+        self._journal_message("letter.recorded", message)
+
+    @on(LetterPanel.Invalid)
+    def _letter_invalid(self, message: LetterPanel.Invalid) -> None:
+        self._journal_message("form.invalid", message)
+
+    @on(ContactForm.ContactUpdated)
+    def _contact(self, message: ContactForm.ContactUpdated) -> None:
+        self._journal_message("crm.file_updated", message)
+
+    @on(ContactForm.Invalid)
+    def _contact_invalid(self, message: ContactForm.Invalid) -> None:
+        self._journal_message("form.invalid", message)
+
+    @on(TeamPanel.ProposalSent)
+    def _proposal(self, message: TeamPanel.ProposalSent) -> None:
+        self._journal_message("team.proposal", message)
+
+    @on(TeamPanel.Invalid)
+    def _team_invalid(self, message: TeamPanel.Invalid) -> None:
         self._journal_message("form.invalid", message)
 
 
