@@ -53,6 +53,13 @@ class ValidationError(CrmError):
         return ValidationError(FieldError(field, error.message) for error in self.errors)
 
 
+def field_errors(error: CrmError, form_field: str = "formulaire") -> tuple[FieldError, ...]:
+    """The fields a refusal is about: a ValidationError's own, else the whole form's."""
+    if isinstance(error, ValidationError):
+        return error.errors
+    return (FieldError(form_field, str(error)),)
+
+
 class NotFound(CrmError):
     """The record the caller named does not exist."""
 

@@ -25,7 +25,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
 from crm import validation
-from crm.errors import CrmError, FieldError, ValidationError
+from crm.errors import CrmError, FieldError, field_errors
 from crm.services.outbound import CampaignView
 from crm.views import CallListEntryView
 from workstation.campaign_desk import (
@@ -52,12 +52,6 @@ def _iso(moment: datetime | None) -> str | None:
 def _name(entry: CallListEntryView) -> str:
     customer = entry.customer
     return customer.company_name or f"{customer.last_name} {customer.first_name}"
-
-
-def _errors_of(error: CrmError) -> tuple[FieldError, ...]:
-    if isinstance(error, ValidationError):
-        return error.errors
-    return (FieldError("formulaire", str(error)),)
 
 
 class CallListPanel(Widget):
@@ -572,7 +566,7 @@ class CallListPanel(Widget):
     def on_call_list_panel__refused(self, message: _Refused) -> None:
         self._busy = False
         self.query_one("#cl-status", Static).update("")
-        self._show_errors(message.action, _errors_of(message.error))
+        self._show_errors(message.action, field_errors(message.error))
 
     def _show_errors(self, action: str, errors: tuple[FieldError, ...]) -> None:
         self.query_one("#cl-error", Static).update("\n".join(item.message for item in errors))

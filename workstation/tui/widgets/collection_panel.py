@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
-from crm.errors import CrmError, FieldError, ValidationError
+from crm.errors import CrmError, FieldError, field_errors
 from crm.services.outbound import PlanQuote
 from crm.views import CollectionItem
 from workstation.campaign_desk import PARIS, CampaignDesk, PlanRequest
@@ -37,12 +37,6 @@ PLAN_METHODS: tuple[tuple[str, str], ...] = (
     ("cheque", "Chèque"),
     ("transfer", "Virement"),
 )
-
-
-def _errors_of(error: CrmError) -> tuple[FieldError, ...]:
-    if isinstance(error, ValidationError):
-        return error.errors
-    return (FieldError("formulaire", str(error)),)
 
 
 class CollectionPanel(Widget):
@@ -482,7 +476,7 @@ class CollectionPanel(Widget):
         if message.action == "quote":
             self.quote = None
             self._show_quote()
-        self._show_errors(message.action, _errors_of(message.error))
+        self._show_errors(message.action, field_errors(message.error))
 
     def on_collection_panel__done(self, message: _Done) -> None:
         self._busy = False

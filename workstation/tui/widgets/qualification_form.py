@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from textual.worker import Worker, WorkerState
 
-from crm.errors import CrmError, FieldError, ValidationError
+from crm.errors import CrmError, FieldError, field_errors
 from crm.views import InteractionView, ServiceView
 from workstation.customer_desk import (
     DECISIONS,
@@ -377,11 +377,7 @@ class QualificationForm(Widget):
     def on_qualification_form__refused(self, message: _Refused) -> None:
         self._saving = False
         error = message.error
-        errors = (
-            error.errors
-            if isinstance(error, ValidationError)
-            else (FieldError("formulaire", str(error)),)
-        )
+        errors = field_errors(error)
         self._errors += len(errors)
         self._correctable = set(FIELDS)
         unplaced = []

@@ -26,7 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static
 from textual.worker import Worker, WorkerState
 
-from crm.errors import CrmError, FieldError, ValidationError
+from crm.errors import CrmError, FieldError, ValidationError, field_errors
 from crm.services.sales import SaleOffer, SaleQuote, SaleResult, Suggestion
 from crm.views import CustomerSummary, Slot
 from kb.articles import Article
@@ -813,11 +813,7 @@ class SalesPanel(Widget):
     def on_sales_panel__refused(self, message: _Refused) -> None:
         self._busy = False
         error = message.error
-        errors = (
-            error.errors
-            if isinstance(error, ValidationError)
-            else (FieldError("formulaire", str(error)),)
-        )
+        errors = field_errors(error)
         self._show_errors(errors)
 
     def _show_errors(self, errors: tuple[FieldError, ...]) -> None:

@@ -31,7 +31,7 @@ from textual.widgets import (
 )
 from textual.worker import Worker, WorkerState
 
-from crm.errors import CrmError, FieldError, ValidationError
+from crm.errors import CrmError, FieldError, ValidationError, field_errors
 from crm.views import CompletionRate, QuestionView, SurveyResponseView, SurveyView
 from workstation.campaign_desk import CampaignDesk
 
@@ -53,12 +53,6 @@ def completion_text(rate: CompletionRate) -> str:
         partial=rate.partial,
         refused=rate.refused,
     )
-
-
-def _errors_of(error: CrmError) -> tuple[FieldError, ...]:
-    if isinstance(error, ValidationError):
-        return error.errors
-    return (FieldError("formulaire", str(error)),)
 
 
 class SurveyPanel(Widget):
@@ -452,7 +446,7 @@ class SurveyPanel(Widget):
     def on_survey_panel__refused(self, message: _Refused) -> None:
         self._saving = False
         self.query_one("#sp-status", Static).update("")
-        errors = _errors_of(message.error)
+        errors = field_errors(message.error)
         self._errors += len(errors)
         self._show_errors(errors)
 
