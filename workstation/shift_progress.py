@@ -3,14 +3,18 @@
 A plain computation over journal entries (`crm.journal.iter_entries`), so the team panel and
 tests share it: calls handled are `call.hangup` entries of answered calls, the handling time
 runs from `call.answered` to `call.hangup` on the monotonic clock, the answer delay from
-`call.ringing` to `call.answered`, sales are `sales.order` entries (an order placed), forms
-are `form.submit` entries.
+`call.ringing` to `call.answered`, the after-call work from `call.hangup` to `wrapup.done`,
+sales are `sales.order` entries (an order placed), survey completions `survey.completed`
+entries whose status is "complete", amounts collected the totals of `collection.plan`
+(payment plan agreed) and `collection.promise` (promise to pay) entries, forms are
+`form.submit` entries.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 
@@ -39,19 +43,53 @@ class ShiftProgress:
     missed_calls: int
     sales: int
     forms_submitted: int
+    #: Questionnaires saved complete (C1.7); partial or refused ones are not counted.
+    surveys_completed: int = 0
+    #: Euros secured in collection (C1.8): agreed payment plans plus promises to pay.
+    amount_collected: Decimal = Decimal("0")
+    #: Mean seconds from hang-up to the disposition (after-call work); None before the first.
+    average_wrap_up_s: float | None = None
+
+    def value_of(self, metric: str) -> float | Decimal | int | None:
+        """The current value of an objective's metric (`ObjectiveView.metric`), or None when
+        the journal of one shift cannot measure it (a rate over a week, a behaviour)."""
+        values: dict[str, float | Decimal | int | None] = {
+            "calls_handled": self.calls_handled,
+            "average_handle_time": self.average_handle_s,
+            "answer_delay": self.average_answer_delay_s,
+            "after_call_work": self.average_wrap_up_s,
+            "sales": self.sales,
+            "surveys_completed": self.surveys_completed,
+            "amount_collected": self.amount_collected,
+            "missed_calls": self.missed_calls,
+        }
+        return values.get(metric)
 
 
 def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 1) if values else None
 
 
+def _amount(value: object) -> Decimal:
+    """A payload amount ("120.00", 120, "120,50") as euros; anything else counts for 0,
+    so one odd entry never hides the rest of the progress."""
+    try:
+        amount = Decimal(str(value).replace(",", ".").strip())
+    except (InvalidOperation, ValueError):
+        return Decimal("0")
+    return amount if amount.is_finite() and amount > 0 else Decimal("0")
+
+
 def shift_progress(entries: Iterable[Entry]) -> ShiftProgress:
     """The shift's progress from its journal entries, in chain order."""
     ringing: dict[str, int] = {}
     answered: dict[str, int] = {}
+    hung_up: dict[str, int] = {}
     handle: list[float] = []
     delays: list[float] = []
-    missed = sales = forms = 0
+    wrap_ups: list[float] = []
+    missed = sales = forms = surveys = 0
+    collected = Decimal("0")
     for entry in entries:
         call = entry.call_id
         if entry.kind == "call.ringing" and call is not None:
@@ -62,12 +100,21 @@ def shift_progress(entries: Iterable[Entry]) -> ShiftProgress:
                 delays.append((entry.mono_ns - ringing[call]) / 1e9)
         elif entry.kind == "call.hangup" and call is not None and call in answered:
             handle.append((entry.mono_ns - answered.pop(call)) / 1e9)
+            hung_up[call] = entry.mono_ns
+        elif entry.kind == "wrapup.done" and call is not None and call in hung_up:
+            wrap_ups.append((entry.mono_ns - hung_up.pop(call)) / 1e9)
         elif entry.kind == "call.missed":
             missed += 1
         elif entry.kind == "sales.order":
             sales += 1
         elif entry.kind == "form.submit":
             forms += 1
+        elif entry.kind == "survey.completed" and entry.payload.get("status") == "complete":
+            surveys += 1
+        elif entry.kind == "collection.plan":
+            collected += _amount(entry.payload.get("total_amount"))
+        elif entry.kind == "collection.promise":
+            collected += _amount(entry.payload.get("amount"))
     return ShiftProgress(
         calls_handled=len(handle),
         average_handle_s=_mean(handle),
@@ -75,4 +122,36 @@ def shift_progress(entries: Iterable[Entry]) -> ShiftProgress:
         missed_calls=missed,
         sales=sales,
         forms_submitted=forms,
+        surveys_completed=surveys,
+        amount_collected=collected,
+        average_wrap_up_s=_mean(wrap_ups),
     )
+
+
+@dataclass(frozen=True)
+class GoalProgress:
+    """One quantitative objective against the shift so far (C4.4)."""
+
+    metric: str
+    label: str
+    target: Decimal
+    #: "at_least" or "at_most".
+    comparison: str
+    unit: str
+    #: The value so far; None when this shift's journal cannot measure it.
+    current: float | Decimal | int | None
+    #: True when the target is reached (at_least) or kept (at_most); None when unmeasured
+    #: or, for an average, before its first call.
+    met: bool | None
+
+
+def goal_progress(
+    metric: str, label: str, target: Decimal, comparison: str, unit: str, progress: ShiftProgress
+) -> GoalProgress:
+    """Compare one objective's target with the shift's current value."""
+    current = progress.value_of(metric)
+    met: bool | None = None
+    if current is not None:
+        value = Decimal(str(current))
+        met = value >= target if comparison == "at_least" else value <= target
+    return GoalProgress(metric, label, target, comparison, unit, current, met)
