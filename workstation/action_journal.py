@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from typing import Any
 
@@ -31,6 +31,7 @@ class ActionJournal:
         self.shift_id = writer.shift_id
         self._writer = writer
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._listeners: list[Callable[[JournalEntry], None]] = []
         self._thread = threading.Thread(target=self._run, name="journal-writer", daemon=True)
         self._thread.start()
 
@@ -49,6 +50,14 @@ class ActionJournal:
         self._queue.put((future, kind, dict(payload or {}), call_id))
         return future
 
+    def listen(self, callback: Callable[[JournalEntry], None]) -> Callable[[], None]:
+        """Call `callback(entry)` after each entry is committed, so a view of the shift (the
+        team panel's live progress) refreshes when the journal grows instead of polling it.
+        The callback runs on the writer thread: it must only hand over (`post_message`).
+        Returns the function that stops listening."""
+        self._listeners.append(callback)
+        return lambda: self._listeners.remove(callback) if callback in self._listeners else None
+
     def flush(self, timeout: float | None = 10.0) -> None:
         """Wait until every entry recorded so far is committed."""
         done: Future[None] = Future()
@@ -65,10 +74,17 @@ class ActionJournal:
                 future.set_result(None)
                 continue
             try:
-                future.set_result(self._writer.append(kind, payload, call_id))
+                entry = self._writer.append(kind, payload, call_id)
             except Exception as error:  # the writer thread must outlive one bad entry
                 log.error("journal entry %s not written: %s", kind, error)
                 future.set_exception(error)
+                continue
+            future.set_result(entry)
+            for listener in tuple(self._listeners):
+                try:
+                    listener(entry)
+                except Exception as error:  # a broken view never stops the journal
+                    log.error("journal listener failed on %s: %s", kind, error)
 
     def close(self, end_payload: Mapping[str, Any] | None = None) -> None:
         """End the shift (seals the chain) and stop the writer thread."""

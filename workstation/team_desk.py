@@ -17,7 +17,7 @@ from crm.services import inbox, users
 from crm.services.inbox import MemoView, NewMemo
 from crm.views import ObjectiveView, ServiceView
 from workstation.clock import Clock
-from workstation.shift_progress import ShiftProgress, shift_progress
+from workstation.shift_progress import GoalProgress, ShiftProgress, goal_progress, shift_progress
 
 #: Where proposals go (C4.4 "émettre des propositions"): the supervision service.
 SUPERVISION = "service:supervision"
@@ -30,6 +30,8 @@ class TeamView:
     services: tuple[ServiceView, ...]
     objectives: tuple[ObjectiveView, ...]
     progress: ShiftProgress
+    #: The quantitative objectives, each with its target and the shift's value so far.
+    goals: tuple[GoalProgress, ...] = ()
 
 
 class TeamDesk:
@@ -59,7 +61,9 @@ class TeamDesk:
             else ()
         )
         entries = journal.iter_entries(self._engine, self.shift_id) if self.shift_id else ()
-        return TeamView(users.org_chart(self._session_factory), objectives, shift_progress(entries))
+        progress = shift_progress(entries)
+        org_chart = users.org_chart(self._session_factory)
+        return TeamView(org_chart, objectives, progress, goals(objectives, progress))
 
     def propose(self, subject: str, body: str) -> MemoView:
         """Send a proposal to the supervision service as a memo (C4.4); every wrong field is
@@ -76,3 +80,28 @@ class TeamDesk:
                 author_id=self.agent_id,
             ),
         )
+
+
+def goals(
+    objectives: tuple[ObjectiveView, ...], progress: ShiftProgress
+) -> tuple[GoalProgress, ...]:
+    """The quantitative objectives against the shift's progress, one per metric: the agent's
+    own objective wins over the team's on the same metric (`users.objectives` lists the
+    agent's first), so a student reads the target that applies to this shift (C4.4)."""
+    seen: set[str] = set()
+    found: list[GoalProgress] = []
+    for objective in objectives:
+        if objective.target is None or objective.comparison is None or objective.metric in seen:
+            continue
+        seen.add(objective.metric)
+        found.append(
+            goal_progress(
+                objective.metric,
+                objective.label,
+                objective.target,
+                objective.comparison,
+                objective.unit or "",
+                progress,
+            )
+        )
+    return tuple(found)

@@ -7,12 +7,13 @@ from sqlalchemy.orm import sessionmaker
 from textual.app import App, ComposeResult
 from textual.message import Message
 from textual.pilot import Pilot
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Input, Static, TabbedContent, TabPane, TextArea
 
 from crm import journal
 from crm.models import User
 from crm.models.inbox import Memo
 from tests.crm.conftest import engine, seeded_session_factory  # noqa: F401
+from workstation.action_journal import ActionJournal
 from workstation.clock import VirtualClock
 from workstation.team_desk import TeamDesk
 from workstation.tui.widgets.team_panel import TeamPanel
@@ -90,3 +91,76 @@ async def test_progress_objectives_org_chart_and_a_proposal(
         assert memos(seeded_session_factory) == before + 1
         invalid = [m for m in app.messages if isinstance(m, TeamPanel.Invalid)]
         assert {e.field for e in invalid[0].errors} == {"objet", "message"}
+
+
+class TabbedHarness(App[None]):
+    """The panel behind a second tab, with the shift's journal on the app as the desk has."""
+
+    def __init__(self, desk: TeamDesk, journal: ActionJournal) -> None:
+        super().__init__()
+        self.desk = desk
+        self.journal = journal
+        self.animation_level = "none"
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(initial="other"):
+            with TabPane("Client", id="other"):
+                yield Static("fiche client")
+            with TabPane("Équipe", id="team-tab"):
+                yield TeamPanel(self.desk, id="team")
+
+
+async def test_objectives_progress_live_as_the_journal_grows(
+    engine: Engine,  # noqa: F811
+    seeded_session_factory: sessionmaker,  # noqa: F811
+) -> None:
+    clock = VirtualClock()
+    recorder = ActionJournal.start(engine, "eleve", clock)
+    with seeded_session_factory() as session:
+        eleve = session.scalars(select(User.id).where(User.login == "eleve")).one()
+    desk = TeamDesk(seeded_session_factory, engine, clock, agent_id=eleve,
+                    shift_id=recorder.shift_id)  # fmt: skip
+    app = TabbedHarness(desk, recorder)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            panel = app.query_one(TeamPanel)
+            goals = text(pilot, "#tp-goals")
+            assert (
+                "• Questionnaires de satisfaction complets : 0 questionnaires "
+                "/ objectif ≥ 5 questionnaires — en cours" in goals
+            )
+            assert "Durée moyenne de saisie après appel : — / objectif ≤ 60 secondes" in goals
+            # The team's "calls handled" objective is shadowed by the agent's own one.
+            assert goals.count("Appels traités") == 1 and "≥ 12 appels" in goals
+            loads = panel.loads
+
+            # Entries committed while the tab is hidden: nothing is read yet...
+            recorder.record("survey.completed", {"status": "complete"}, "c1")
+            recorder.record("collection.plan", {"total_amount": "240.00"}, "c2")
+            recorder.record("collection.promise", {"amount": "80.00"}, "c2")
+            recorder.flush()
+            await settle(pilot)
+            assert panel.loads == loads
+            assert "0 questionnaires" in text(pilot, "#tp-goals")
+            # ...and read once when the tab is shown.
+            app.query_one(TabbedContent).active = "team-tab"
+            await settle(pilot)
+            assert panel.loads == loads + 1
+            goals = text(pilot, "#tp-goals")
+            assert "complets : 1 questionnaires / objectif ≥ 5" in goals
+            assert (
+                "✔ Sommes obtenues en recouvrement (échéanciers et promesses de paiement) : "
+                "320,00 € / objectif ≥ 300,00 € — atteint" in goals
+            )
+            assert "Sommes obtenues en recouvrement : 320,00 €" in text(pilot, "#tp-progress")
+
+            # On screen, a sale shows without Ctrl+R, and a burst costs few reads.
+            for _n in range(5):
+                recorder.record("sales.order", {"order_id": 1}, "c3")
+            recorder.flush()
+            await settle(pilot)
+            assert "Ventes conclues pendant la vacation : 5 ventes" in text(pilot, "#tp-goals")
+            assert panel.loads - (loads + 1) <= 3
+    finally:
+        recorder.close()

@@ -3,15 +3,21 @@
 The org chart (services, roles, extensions, members), the agent's objectives and evaluation
 rules, the shift's live progress computed from the journal, and a short form to send the team
 a proposal (a memo to the supervision service). The `TeamDesk` reads and writes in workers.
+
+The progress is live without polling: the panel listens to the shift's journal (the app's
+`ActionJournal`) and reads the progress again when an entry is committed while it is shown,
+or when it is shown again after entries were committed behind it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from gettext import gettext as _
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -23,7 +29,7 @@ from textual.worker import Worker, WorkerState
 from crm.errors import CrmError, FieldError, ValidationError
 from crm.services.inbox import MemoView
 from crm.views import ObjectiveView
-from workstation.shift_progress import ShiftProgress
+from workstation.shift_progress import GoalProgress, ShiftProgress
 from workstation.team_desk import TeamDesk, TeamView
 
 _FIELDS = ("objet", "message")
@@ -44,6 +50,38 @@ def _objective_line(objective: ObjectiveView) -> str:
     return f"• {objective.label} : {sign} {target} {objective.unit or ''}".rstrip()
 
 
+def _number(value: float | Decimal | int, unit: str) -> str:
+    """A value as French reads it: 299,90 €, 12 appels, 42,5 secondes."""
+    if unit == "€":
+        return f"{Decimal(str(value)).quantize(Decimal('0.01'))} €".replace(".", ",")
+    if isinstance(value, int):
+        text = str(value)
+    else:
+        text = f"{Decimal(str(value)).normalize():f}".replace(".", ",")
+    return f"{text} {unit}".rstrip()
+
+
+def _goal_line(goal: GoalProgress) -> str:
+    """One objective: the value so far against its target, and where it stands (C4.4)."""
+    sign = _COMPARISONS.get(goal.comparison, "")
+    target = _number(goal.target.normalize(), goal.unit)
+    current = "—" if goal.current is None else _number(goal.current, goal.unit)
+    if goal.met is None:
+        verdict = _("pas encore mesuré")
+    elif goal.comparison == "at_least":
+        verdict = _("atteint") if goal.met else _("en cours")
+    else:
+        verdict = _("respecté") if goal.met else _("dépassé")
+    return _("{mark} {label} : {current} / objectif {sign} {target} — {verdict}").format(
+        mark="✔" if goal.met else "•",
+        label=goal.label,
+        current=current,
+        sign=sign,
+        target=target,
+        verdict=verdict,
+    )
+
+
 def _progress_lines(progress: ShiftProgress) -> list[str]:
     return [
         _("Appels traités : {n}").format(n=progress.calls_handled),
@@ -56,6 +94,10 @@ def _progress_lines(progress: ShiftProgress) -> list[str]:
         _("Appels manqués : {n}").format(n=progress.missed_calls),
         _("Ventes : {n}").format(n=progress.sales),
         _("Formulaires enregistrés : {n}").format(n=progress.forms_submitted),
+        _("Questionnaires complets : {n}").format(n=progress.surveys_completed),
+        _("Sommes obtenues en recouvrement : {amount}").format(
+            amount=_number(progress.amount_collected, "€")
+        ),
     ]
 
 
@@ -114,6 +156,12 @@ class TeamPanel(Widget):
     class _Loaded(Message):
         view: TeamView
 
+    class _JournalGrew(Message):
+        """An entry of the shift was committed (posted from the journal's writer thread)."""
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, TeamPanel._JournalGrew)  # a burst reads once
+
     @dataclass
     class _Sent(Message):
         memo: MemoView
@@ -133,9 +181,17 @@ class TeamPanel(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self._desk = desk
         self._sending = False
+        #: Journal entries were committed since the progress on screen was read.
+        self._stale = False
+        self._loading = False
+        self._stop_listening: Callable[[], None] | None = None
+        #: How many times the view was read (the tests count the reads a burst costs).
+        self.loads = 0
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
+            yield Static(_("Objectifs de la vacation : réalisé / objectif"), classes="tp-title")
+            yield Static("", id="tp-goals", markup=False)
             yield Static(_("Progression du poste"), classes="tp-title")
             yield Static(_("Chargement…"), id="tp-progress", markup=False)
             yield Static(_("Mes objectifs et règles d'évaluation"), classes="tp-title")
@@ -154,9 +210,45 @@ class TeamPanel(Widget):
 
     def on_mount(self) -> None:
         self.refresh_view()
+        # The shift's journal, when the app keeps one (a harness without journal: no live
+        # refresh, Ctrl+R still reads the progress).
+        journal: Any = getattr(self.app, "journal", None)
+        if journal is not None and hasattr(journal, "listen"):
+            self._stop_listening = journal.listen(self._entry_committed)
+
+    def on_unmount(self) -> None:
+        if self._stop_listening is not None:
+            self._stop_listening()
+            self._stop_listening = None
+
+    def _entry_committed(self, _entry: object) -> None:
+        """Called on the journal's writer thread: only hand over to the event loop."""
+        self.post_message(self._JournalGrew())
+
+    def journal_grew(self) -> None:
+        """The shift's journal grew: read the progress now if it is on screen, else when the
+        panel is shown again (no reading for a tab nobody looks at)."""
+        self._stale = True
+        if self.is_on_screen:
+            self.refresh_view()
+
+    def on_team_panel__journal_grew(self, message: _JournalGrew) -> None:
+        message.stop()
+        self.journal_grew()
+
+    def on_show(self, event: events.Show) -> None:
+        if self._stale:
+            self.refresh_view()
 
     def refresh_view(self) -> None:
-        """Read the team, objectives and progress again (Ctrl+R)."""
+        """Read the team, objectives and progress again (Ctrl+R). While one reading runs,
+        further requests make one more reading after it, never a queue of them."""
+        self._stale = True
+        if self._loading:
+            return
+        self._loading = True
+        self._stale = False
+        self.loads += 1
         self._load()
 
     def action_refresh(self) -> None:
@@ -167,7 +259,12 @@ class TeamPanel(Widget):
         self.post_message(self._Loaded(self._desk.view()))
 
     def on_team_panel__loaded(self, message: _Loaded) -> None:
+        self._loading = False
         view = message.view
+        goals = [_goal_line(goal) for goal in view.goals]
+        self.query_one("#tp-goals", Static).update(
+            "\n".join(goals) if goals else _("Aucun objectif chiffré pour cette vacation.")
+        )
         self.query_one("#tp-progress", Static).update("\n".join(_progress_lines(view.progress)))
         objectives = [_objective_line(o) for o in view.objectives]
         self.query_one("#tp-objectives", Static).update(
@@ -185,6 +282,8 @@ class TeamPanel(Widget):
                 )
             )
         self.query_one("#tp-org", Static).update("\n".join(org))
+        if self._stale:  # entries committed while reading: read once more
+            self.journal_grew()
 
     def action_send(self) -> None:
         """Send the proposal to supervision (Ctrl+S)."""
@@ -245,6 +344,8 @@ class TeamPanel(Widget):
         """An unexpected failure: a French message, never a traceback."""
         if event.state is not WorkerState.ERROR:
             return
+        if event.worker.group == "team-load":
+            self._loading = False
         self._sending = False
         self.query_one("#tp-status", Static).update(
             _(
