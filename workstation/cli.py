@@ -18,6 +18,7 @@ from workstation.i18n import requested_language, setup_language
 # name -> "module:attribute" of a click command, imported on first use.
 COMMANDS: dict[str, str] = {
     "check": "workstation.commands.check:check",
+    "customer": "workstation.commands.customer:customer",
     "db": "workstation.commands.db:db_group",
     "journal": "workstation.commands.journal:journal_group",
     "kb": "workstation.commands.kb:kb",
