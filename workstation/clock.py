@@ -64,6 +64,40 @@ class SystemClock:
         await asyncio.sleep(max(0.0, delay))
 
 
+class ScaledClock:
+    """The real clock run `speed` times faster (issue 8: `--speed` for demos and rehearsals).
+
+    Durations, timers and the wall time all move `speed` seconds per real second from the
+    moment the clock is made, so a 20-minute shift at speed 10 takes two minutes and its
+    journal still reads as 20 minutes.
+    """
+
+    def __init__(self, speed: float) -> None:
+        if not speed > 0:
+            raise ValueError("speed must be positive")
+        self.speed = speed
+        self._wall0 = datetime.now(UTC)
+        self._ns0 = time.monotonic_ns()
+
+    def _elapsed_ns(self) -> int:
+        return round((time.monotonic_ns() - self._ns0) * self.speed)
+
+    def now(self) -> datetime:
+        return self._wall0 + timedelta(microseconds=self._elapsed_ns() // 1000)
+
+    def monotonic(self) -> float:
+        return self.monotonic_ns() / 1e9
+
+    def monotonic_ns(self) -> int:
+        return self._ns0 + self._elapsed_ns()
+
+    def call_later(self, delay: float, callback: Callable[[], None]) -> TimerHandle:
+        return asyncio.get_running_loop().call_later(max(0.0, delay) / self.speed, callback)
+
+    async def sleep(self, delay: float) -> None:
+        await asyncio.sleep(max(0.0, delay) / self.speed)
+
+
 @dataclass(order=True)
 class _VirtualTimer:
     deadline_ns: int

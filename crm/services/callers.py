@@ -54,3 +54,19 @@ def sample_callers(
             name = row.company_name or f"{row.first_name} {row.last_name}"
             callers.setdefault(row.e164, Caller(national_digits(row.e164), name))
     return tuple(callers.values())
+
+
+def caller_for(session_factory: sessionmaker, customer_number: str) -> Caller | None:
+    """The number and name a customer calls from (their first number), or None if unknown."""
+    with session_factory() as session:
+        row = session.execute(
+            select(PhoneNumber.e164, Customer.first_name, Customer.last_name, Customer.company_name)
+            .join(Customer, Customer.id == PhoneNumber.customer_id)
+            .where(Customer.number == customer_number)
+            .order_by(PhoneNumber.id)
+            .limit(1)
+        ).one_or_none()
+    if row is None:
+        return None
+    name = row.company_name or f"{row.first_name} {row.last_name}"
+    return Caller(national_digits(row.e164), name)

@@ -19,7 +19,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from crm import validation
 from crm.errors import NotFound, RuleViolation, ValidationError
 from crm.models import Customer, Service, User
-from crm.models.inbox import FOLDERS, MEMO_KINDS, MEMO_PRIORITIES, Memo, Message
+from crm.models.inbox import (
+    FOLDERS,
+    LANGUAGES,
+    MEMO_KINDS,
+    MEMO_PRIORITIES,
+    MESSAGE_CHANNELS,
+    Memo,
+    Message,
+)
 from crm.services._common import require_aware
 
 #: The folders as the agent reads them.
@@ -462,3 +470,54 @@ def service_tray(session_factory: sessionmaker, service_code: str) -> tuple[Memo
     views.sort(key=lambda view: view.created_at, reverse=True)
     views.sort(key=lambda view: order[view.priority])
     return tuple(views)
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """A customer's e-mail or chat message arriving during a shift (practice scenarios)."""
+
+    channel: str
+    language: str
+    sender: str
+    subject: str
+    body: str
+    received_at: datetime
+    customer_number: str | None = None
+    recipient: str = "service.client@orbelia.fr"
+
+
+def receive_message(session_factory: sessionmaker, incoming: IncomingMessage) -> MessageView:
+    """File an incoming message in the inbox, unread, tied to its customer when known."""
+    check = validation.Checker()
+    channel = check(validation.choice, incoming.channel, MESSAGE_CHANNELS, field="canal")
+    language = check(validation.choice, incoming.language, LANGUAGES, field="langue")
+    sender = check(validation.text_value, incoming.sender, field="expediteur", max_length=254)
+    subject = check(validation.text_value, incoming.subject, field="objet", max_length=200)
+    body = check(validation.text_value, incoming.body, field="message", max_length=20000)
+    check.raise_if_any()
+    require_aware(incoming.received_at, "date")
+    with session_factory.begin() as session:
+        customer = None
+        if incoming.customer_number:
+            customer = session.scalar(
+                select(Customer).where(Customer.number == incoming.customer_number)
+            )
+            if customer is None:
+                raise NotFound(
+                    _("Client introuvable : « {n} ».").format(n=incoming.customer_number)
+                )
+        row = Message(
+            channel=channel,
+            language=language,
+            sender=sender,
+            recipient=incoming.recipient,
+            subject=subject,
+            body=body,
+            received_at=incoming.received_at,
+            status="unread",
+            folder="inbox",
+            customer_id=customer.id if customer else None,
+        )
+        session.add(row)
+        session.flush()
+        return _message_view(row, customer)

@@ -37,6 +37,7 @@ class CustomerOnLine:
         *,
         reply_delay_s: float = 1.0,
         tick_s: float = 1.0,
+        abandon_after_s: float = 120.0,
     ) -> None:
         self.client = client
         self.clock = clock
@@ -44,6 +45,8 @@ class CustomerOnLine:
         self._note = note
         self._reply_delay_s = reply_delay_s
         self._tick_s = tick_s
+        self._abandon_after_s = abandon_after_s
+        self._placed_at = 0.0
         self._call = CustomerCall(client, self._hear)
         self._outbox: asyncio.Queue[object] = asyncio.Queue()
         self._finished = asyncio.Event()
@@ -54,8 +57,13 @@ class CustomerOnLine:
 
     async def call_in(self, number: str, name: str, queue: str) -> str:
         """Call the company's `queue` as `name` <`number`>; returns the call id."""
+        self._placed_at = self.clock.monotonic()
         # The engine decides when the customer leaves; the PBX limit is only a safety net.
         return await self._call.place(number, name, queue, hangup_after=3600)
+
+    async def join(self, call_id: str) -> None:
+        """Become the customer of a call the student placed (an outbound list's contact)."""
+        await self._call.attach(call_id)
 
     async def run(self) -> str:
         """Speak and listen until the call is over; returns how it ended for the customer."""
@@ -118,4 +126,10 @@ class CustomerOnLine:
     async def _tick(self) -> None:
         while True:
             await self.clock.sleep(self._tick_s)
-            self._perform(self.customer.tick(self.clock.monotonic()))
+            now = self.clock.monotonic()
+            if not self.customer.connected:
+                waited = now - self._placed_at
+                if waited >= self._abandon_after_s:
+                    self._perform(self.customer.gave_up_waiting(waited))
+                continue
+            self._perform(self.customer.tick(now))

@@ -40,7 +40,7 @@ class Say:
 
 @dataclass(frozen=True)
 class HangUp:
-    """The customer hangs up; `ending` is satisfait, neutre or mécontent."""
+    """The customer hangs up; `ending` is satisfait, neutre, mécontent or abandon."""
 
     ending: str
 
@@ -90,6 +90,11 @@ class SimulatedCustomer:
     @property
     def ended(self) -> bool:
         return bool(self.ending)
+
+    @property
+    def connected(self) -> bool:
+        """Whether the student has picked up."""
+        return self._connected_at is not None
 
     @property
     def on_hold(self) -> bool:
@@ -176,6 +181,14 @@ class SimulatedCustomer:
         if self.ended or self._connected_at is None:
             return []
         return self._charge_time(now)
+
+    def gave_up_waiting(self, waited_s: float) -> list[Act]:
+        """Nobody picked up: the customer leaves the queue (a missed call for the shift)."""
+        if self.ended:
+            return []
+        self.ending = "abandon"
+        payload = {**self._end_payload("customer"), "waited_s": round(waited_s, 1)}
+        return [Note("scenario.end", payload), HangUp("abandon")]
 
     def hung_up_by_agent(self, now: float) -> list[Act]:
         """The student ended the call: how the customer leaves it."""

@@ -7,7 +7,7 @@ from practice_builders import COMMON, scenario
 
 from workstation.practice.customer_sim import HangUp, Note, Say, SimulatedCustomer
 from workstation.practice.intents import IntentMatcher, normalise
-from workstation.practice.scenario import Behaviour, Intent, Reaction, Step
+from workstation.practice.scenario import Behaviour, Common, Intent, Reaction, Step
 
 
 def said(acts: list) -> list[str]:
@@ -165,3 +165,37 @@ def test_hang_up_by_the_agent_records_the_mood() -> None:
         "step": "motif",
         "patience": 40,
     }
+
+
+def test_the_model_student_finds_and_plays_the_good_path() -> None:
+    from workstation.practice.model_student import Action, Line, NoPath, good_path, rehearse
+
+    common = Common(
+        intents=(
+            *COMMON.intents[1:],
+            Intent("greeting", {"fr": ("bonjour + orbelia",)}, {"fr": "Bonjour, Orbelia."}),
+            Intent("closing", {"fr": ("au revoir",)}, {"fr": "Au revoir, madame."}),
+        ),
+        reactions=COMMON.reactions,
+    )
+    play = scenario(
+        intents=(
+            Intent(
+                "frais",
+                {"fr": ("mise en service",)},
+                {"fr": "Ce sont les frais de mise en service."},
+            ),
+        )
+    )
+    assert good_path(play, common) == [
+        Line("Bonjour, Orbelia."),
+        Line("Ce sont les frais de mise en service."),
+        Line("Au revoir, madame."),
+    ]
+    assert rehearse(play, common).ending == "satisfait"
+    by_action = scenario(
+        steps=(Step("a", on=(Reaction(action="identity_check", end="neutre"),)),),
+    )
+    assert good_path(by_action, common)[-1] == Action("identity_check")
+    with pytest.raises(NoPath):
+        good_path(scenario(), common)  # the "frais" intent of scenario() has no sample
