@@ -69,8 +69,27 @@ db_option = click.option(
 @db_option
 @click.option("--pbx", "pbx_url", metavar="URL", help="PBX : ami://utilisateur:secret@hote:port.")
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Langue de l'interface.")
+@click.option(
+    "--shift",
+    metavar="VACATION",
+    help="Vacation d'entraînement : identifiant (ex. vacation-accueil-20min) ou fichier YAML.",
+)
+@click.option(
+    "--speed",
+    type=click.FloatRange(min=0.1, max=100),
+    default=1.0,
+    show_default=True,
+    help="Accélération du temps (démonstrations) : 10 = dix fois plus vite.",
+)
 @click.pass_context
-def main(ctx: click.Context, db_url: str | None, pbx_url: str | None, lang: str | None) -> None:
+def main(
+    ctx: click.Context,
+    db_url: str | None,
+    pbx_url: str | None,
+    lang: str | None,
+    shift: str | None,
+    speed: float,
+) -> None:
     """Poste de travail ACVD : entraînement au métier de téléconseiller."""
     ctx.meta["acvd.flags"] = {"db_url": db_url, "pbx_url": pbx_url, "lang": lang}
     settings = settings_from(ctx)
@@ -78,7 +97,7 @@ def main(ctx: click.Context, db_url: str | None, pbx_url: str | None, lang: str 
     if ctx.invoked_subcommand is None:
         from workstation.launcher import run_workstation
 
-        run_workstation(settings)
+        run_workstation(settings, shift=shift, speed=speed)
 
 
 class UserError(click.ClickException):

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 from gettext import gettext as _
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from sqlalchemy import Engine, text
 
-from workstation.clock import SystemClock
+from workstation.clock import Clock, ScaledClock, SystemClock
 from workstation.config import Settings
 from workstation.database import DatabaseUnavailable
 from workstation.runtime import Runtime, build_runtime
 from workstation.telephony import Telephony
 
+if TYPE_CHECKING:
+    from workstation.practice.scenario import ShiftScenario
+    from workstation.practice.scenario_file import ScenarioLibrary
 
-def prepare(settings: Settings) -> Runtime:
+
+def prepare(settings: Settings, speed: float = 1.0) -> Runtime:
     """Open (and migrate) the database; on an empty one, create the demo company."""
-    clock = SystemClock()
+    clock: Clock = SystemClock() if speed == 1.0 else ScaledClock(speed)
     try:
         runtime = build_runtime(settings, clock)
     except DatabaseUnavailable as error:
@@ -53,12 +59,50 @@ def _has_users(engine: Engine) -> bool:
         return connection.execute(text("SELECT 1 FROM users LIMIT 1")).first() is not None
 
 
-def run_workstation(settings: Settings) -> None:
-    """Start the workstation on the settings' database and PBX."""
-    runtime = prepare(settings)
+def load_practice(name: str) -> tuple[ShiftScenario, ScenarioLibrary]:
+    """The practice shift `name`: a seed shift's id, or a shift file (issue 8)."""
+    from workstation.practice.scenario import ShiftScenario
+    from workstation.practice.scenario_file import (
+        SCENARIOS_DIR,
+        ScenarioError,
+        load_library,
+        load_scenario,
+    )
+
+    path = Path(name)
+    try:
+        if path.suffix in (".yaml", ".yml"):
+            if not path.is_file():
+                raise click.ClickException(_("Fichier introuvable : {path}").format(path=path))
+            library = load_library(path.parent)
+            scenario = load_scenario(path, library.common)
+            if not isinstance(scenario, ShiftScenario):
+                raise click.ClickException(
+                    _("{path} n'est pas une vacation (kind: shift).").format(path=path)
+                )
+            return library.shift(scenario.id), library
+        library = load_library(SCENARIOS_DIR)
+    except ScenarioError as error:
+        raise click.ClickException(str(error)) from error
+    try:
+        return library.shift(name), library
+    except KeyError:
+        known = ", ".join(shift.id for shift in library.shifts)
+        raise click.ClickException(
+            _("Vacation inconnue : « {name} ». Vacations disponibles : {known}.").format(
+                name=name, known=known
+            )
+        ) from None
+
+
+def run_workstation(settings: Settings, shift: str | None = None, speed: float = 1.0) -> None:
+    """Start the workstation on the settings' database and PBX, with a practice shift if
+    asked, its clock `speed` times faster if asked (demos, rehearsals)."""
+    practice = load_practice(shift) if shift else None
+    runtime = prepare(settings, speed)
     from workstation.tui.app import AcvdApp
 
     try:
-        AcvdApp(runtime, Telephony(runtime.clock, settings.pbx_url)).run()
+        AcvdApp(runtime, Telephony(runtime.clock, settings.pbx_url), practice=practice).run()
     finally:
         runtime.close()

@@ -27,6 +27,7 @@ class Telephony:
         self.server: PbxServer | None = None
         self.client: AmiClient | None = None
         self.agent: Agent | None = None
+        self._url: AmiUrl | None = None
 
     @property
     def description(self) -> str:
@@ -50,6 +51,7 @@ class Telephony:
             url = AmiUrl(host=host, port=port, username=CTI_USERNAME, secret=secret)
         else:
             url = parse_ami_url(self._pbx_url)
+        self._url = url
         self.client = AmiClient(url, self.clock)
 
     async def probe(self) -> str:
@@ -69,6 +71,15 @@ class Telephony:
                 self.agent.close()
             self.agent = Agent(self.client, self.clock, AgentIdentity(extension, name))
         return self.agent
+
+    async def open_customer_client(self) -> AmiClient:
+        """A second, connected AMI session on the same PBX, for simulated customers (issue 8):
+        they talk over the PBX exactly as a trainer in another terminal would."""
+        await self.start()
+        assert self._url is not None
+        client = AmiClient(self._url, self.clock)
+        await client.connect()
+        return client
 
     async def close(self) -> None:
         """Log off and stop the built-in PBX."""

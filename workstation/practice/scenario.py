@@ -245,12 +245,3 @@ class Common:
     intents: tuple[Intent, ...]
     reactions: dict[str, dict[str, tuple[str, ...]]]  # kind -> language -> lines
 
-
-@dataclass(frozen=True)
-class ScenarioLibrary:
-    """Every scenario of a directory by id, with the common intents and lines."""
-
-    common: Common
-    calls: dict[str, CallScenario] = field(default_factory=dict)
-    messages: dict[str, MessageScenario] = field(default_factory=dict)
-    shifts: dict[str, ShiftScenario] = field(default_factory=dict)

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from crm.errors import CrmError
+from crm.models import Service
 from crm.services.callers import caller_for
 from crm.services.inbox import IncomingMessage, NewMemo, receive_message, send_memo
 from cti.agent import Agent, AgentState
@@ -29,12 +31,8 @@ from cti.clock import Clock
 from workstation.practice.customer_line import CustomerOnLine
 from workstation.practice.customer_sim import SimulatedCustomer
 from workstation.practice.journal_actions import action_of
-from workstation.practice.scenario import (
-    CallScenario,
-    MessageScenario,
-    ScenarioLibrary,
-    ShiftScenario,
-)
+from workstation.practice.scenario import CallScenario, MessageScenario, ShiftScenario
+from workstation.practice.scenario_file import ScenarioLibrary
 
 #: Journals one entry: (kind, payload, call id).
 Record = Callable[[str, dict[str, Any], str | None], None]
@@ -143,7 +141,7 @@ class PracticeShift:
     # --- inbound -----------------------------------------------------------------------------
 
     def _call_order(self) -> Iterator[CallScenario]:
-        calls = [(self.library.calls[c.call], c.weight) for c in self.shift.calls]
+        calls = [(self.library.call(c.call), c.weight) for c in self.shift.calls]
         if not calls:
             return iter(())
         if self.shift.arrivals.order == "random":
@@ -203,7 +201,7 @@ class PracticeShift:
         if listing is None or self._outbound_left.get(campaign, 0) <= 0:
             return
         self._outbound_left[campaign] -= 1
-        scenario = self.library.calls[listing.call]
+        scenario = self.library.call(listing.call)
         task = asyncio.create_task(self._join(scenario, call_id))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -260,7 +258,7 @@ class PracticeShift:
     async def _message_at(self, start: float, timed: Any) -> None:
         clock = self.desk.clock
         await clock.sleep(max(0.0, start + timed.at_s - clock.monotonic()))
-        message = self.library.messages[timed.message]
+        message = self.library.message(timed.message)
         try:
             await asyncio.to_thread(self._deliver, message, clock.now())
         except CrmError as error:
@@ -299,3 +297,10 @@ class PracticeShift:
                 customer_number=sender.customer or None,
             ),
         )
+
+
+def services_by_extension(session_factory: sessionmaker) -> dict[str, str]:
+    """Extension -> service code, from the org chart (transfers name a service)."""
+    with session_factory() as session:
+        rows = session.execute(select(Service.extension, Service.code)).all()
+    return {extension: code for extension, code in rows}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import random
 from gettext import gettext as _
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App
@@ -18,6 +18,7 @@ from textual.app import App
 from crm.services.callers import sample_callers
 from crm.services.users import authenticate
 from crm.views import UserView
+from cti.agent import Agent
 from cti.ami.errors import AmiError
 from workstation.action_journal import ActionJournal
 from workstation.demo_calls import DemoCaller
@@ -28,6 +29,11 @@ from workstation.telephony import Telephony
 from workstation.tui.screens.login import LoginScreen
 from workstation.tui.screens.selftest import SelfTestScreen
 
+if TYPE_CHECKING:
+    from workstation.practice.scenario import ShiftScenario
+    from workstation.practice.scenario_file import ScenarioLibrary
+    from workstation.practice.shift import PracticeShift
+
 
 class AcvdApp(App[None]):
     """One student (or trainer) at one workstation for one shift."""
@@ -35,11 +41,20 @@ class AcvdApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Orbelia Télécom"
 
-    def __init__(self, runtime: Runtime, telephony: Telephony, demo_calls: bool = True) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        telephony: Telephony,
+        demo_calls: bool = True,
+        practice: tuple[ShiftScenario, ScenarioLibrary] | None = None,
+    ) -> None:
         super().__init__()
         self.runtime = runtime
         self.telephony = telephony
         self.demo_calls = demo_calls
+        #: The practice shift to run (issue 8); without one, demo customers call now and then.
+        self.practice = practice
+        self.practice_shift: PracticeShift | None = None
         self.user: UserView | None = None
         self.journal: ActionJournal | None = None
         self.demo_caller: DemoCaller | None = None
@@ -67,6 +82,8 @@ class AcvdApp(App[None]):
         """Journal one action or event of the shift (DESIGN principle 3)."""
         if self.journal is not None:
             self.journal.record(kind, payload, call_id)
+        if self.practice_shift is not None:  # the simulated customer reacts to desk actions
+            self.practice_shift.observe(kind, payload or {}, call_id)
 
     def action_help(self) -> None:
         """F1: the keys of the screen, in French, beside it."""
@@ -126,14 +143,57 @@ class AcvdApp(App[None]):
         shift_id = self.journal.shift_id if self.journal else None
         services = await asyncio.to_thread(build_desk_services, self.runtime, self.user, shift_id)
         await self.push_screen(DeskScreen(agent, services, self.user.role, self.user.id))
-        if self.demo_calls and self.telephony.server is not None:
+        if self.practice is not None:
+            await self._start_practice(agent)
+        elif self.demo_calls and self.telephony.server is not None:
             callers = await asyncio.to_thread(sample_callers, self.runtime.session_factory, 300)
             self.demo_caller = DemoCaller(
                 self.telephony.server, agent, self.runtime.clock, callers, random.Random()
             )
             self.run_worker(self.demo_caller.run(), group="demo-calls", exit_on_error=False)
 
+    async def _start_practice(self, agent: Agent) -> None:
+        from workstation.practice.shift import PracticeDesk, PracticeShift, services_by_extension
+
+        assert self.practice is not None and self.user is not None
+        shift, library = self.practice
+        extensions = await asyncio.to_thread(services_by_extension, self.runtime.session_factory)
+        desk = PracticeDesk(
+            clock=self.runtime.clock,
+            agent=agent,
+            open_client=self.telephony.open_customer_client,
+            record=self.record,
+            session_factory=self.runtime.session_factory,
+            student_login=self.user.login,
+            student_name=self.user.display_name,
+            services_by_extension=extensions,
+        )
+        self.practice_shift = PracticeShift(shift, library, desk)
+        self.notify(
+            _("Vacation d'entraînement « {title} » : connectez-vous aux files (F3) et passez "
+              "prêt (F2) ; les clients appellent.").format(title=shift.title),
+            timeout=15,
+        )  # fmt: skip
+        self.run_worker(self._run_practice(self.practice_shift), group="practice",
+                        exit_on_error=False)  # fmt: skip
+
+    async def _run_practice(self, practice: PracticeShift) -> None:
+        try:
+            await practice.run()
+        except AmiError as error:
+            self.notify(_("Vacation interrompue : {e}").format(e=error), severity="error")
+            return
+        self.notify(
+            _("Fin de la vacation « {title} » : {n} appel(s). Consultez le journal avec "
+              "« acvd journal show ».").format(title=practice.shift.title,
+                                                n=len(practice.endings)),
+            timeout=30,
+        )  # fmt: skip
+
     async def on_unmount(self) -> None:
+        if self.practice_shift is not None:
+            await self.practice_shift.close()
+            self.practice_shift = None
         await self.telephony.close()
         if self.journal is not None:
             self.record("session.logout", {"source": self.input_source})

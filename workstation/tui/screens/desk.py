@@ -40,6 +40,7 @@ from workstation.tui.screens.dialogs import (
 from workstation.tui.widgets.call_list_panel import CallListPanel
 from workstation.tui.widgets.collection_panel import CollectionPanel
 from workstation.tui.widgets.contact_form import ContactForm
+from workstation.tui.widgets.conversation_panel import ConversationPanel
 from workstation.tui.widgets.customer_panel import CustomerPanel
 from workstation.tui.widgets.guide_panel import GuidePanel
 from workstation.tui.widgets.inbox_panel import InboxPanel
@@ -73,6 +74,7 @@ ALLOWED: dict[str, tuple[cti.AgentState, ...]] = {
     "hangup": (State.RINGING, *IN_CALL),
     "dial": (State.READY, State.PAUSED, State.LOGGED_OUT),
     "wrap_up": (State.WRAP_UP,),
+    "speak": IN_CALL,
 }
 
 
@@ -98,6 +100,7 @@ class DeskScreen(Screen[None]):
         Binding("f9", "dial", _("Composer"), id="desk.dial"),
         Binding("ctrl+t", "next_tab", _("Onglet suivant"), id="desk.next_tab"),
         Binding("ctrl+k", "search_kb", _("Rechercher"), show=False, id="desk.search_kb"),
+        Binding("ctrl+r", "speak", _("Parler"), id="desk.speak"),
     ]
 
     def __init__(
@@ -153,6 +156,7 @@ class DeskScreen(Screen[None]):
                 yield ContactForm(self.services.file, id="file")
             with TabPane(_("Équipe"), id="tab-team"):
                 yield TeamPanel(self.services.team, id="team")
+        yield ConversationPanel(id="conversation")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -221,7 +225,10 @@ class DeskScreen(Screen[None]):
                 self._screen_pop(event)
             case cti.CallConnected():
                 self._call_started = event.at
+                self.query_one(ConversationPanel).start_call(bar.customer or bar.caller)
                 self._campaign_call_answered(event.call_id)
+            case cti.ConversationLine(speaker=speaker, text=text):
+                self.query_one(ConversationPanel).add_line(speaker, text)
             case cti.CallEnded() | cti.CallMissed():
                 self._call_ended(event)
             case cti.DialResult(outcome=outcome) if outcome is not cti.DialOutcome.ANSWERED:
@@ -486,6 +493,16 @@ class DeskScreen(Screen[None]):
     def action_search_kb(self) -> None:
         self.query_one(TabbedContent).active = "tab-kb"
         self.query_one(KbPanel).focus_search()
+
+    def action_speak(self) -> None:
+        """Ctrl+R: type what to say to the customer (practice calls, issue 8)."""
+        self.query_one(ConversationPanel).focus_input()
+
+    @on(ConversationPanel.Spoken)
+    def _spoken(self, message: ConversationPanel.Spoken) -> None:
+        # The line comes back as a ConversationLine from the PBX, which shows and journals it:
+        # what the panel shows is what the customer received.
+        self._operate(_("Parler"), lambda: self.agent.say(message.text))
 
     # --- panels -> journal ----------------------------------------------------------------------
 

@@ -1,0 +1,194 @@
+"""A practice shift at the desk (issue 8): a simulated customer calls through the built-in PBX,
+the student answers and talks in the conversation panel, the customer reacts to a missing
+greeting and to an article opened, a written message arrives, and the journal holds it all."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from textual.pilot import Pilot
+
+from crm import journal
+from crm.models.inbox import Message
+from crm.seeding import seed_demo_company
+from cti.agent import AgentState
+from seed_data import SEED_DIR
+from workstation.clock import VirtualClock
+from workstation.config import load_settings
+from workstation.practice.scenario import (
+    Arrivals,
+    Behaviour,
+    Caller,
+    CallScenario,
+    Common,
+    Intent,
+    MessageScenario,
+    Reaction,
+    ShiftScenario,
+    Step,
+    TimedMessage,
+    WeightedCall,
+)
+from workstation.practice.scenario_file import ScenarioLibrary
+from workstation.runtime import Runtime, build_runtime
+from workstation.telephony import Telephony
+from workstation.tui.app import AcvdApp
+from workstation.tui.screens.desk import DeskScreen
+from workstation.tui.widgets.conversation_panel import ConversationPanel
+
+COMMON = Common(
+    intents=(
+        Intent("greeting", {"fr": ("bonjour + orbelia + {agent}",)}),
+        Intent("closing", {"fr": ("au revoir",)}),
+    ),
+    reactions={"greeting_missing": {"fr": ("Je suis bien chez Orbelia Télécom ?",)}},
+)
+CALL = CallScenario(
+    id="facture",
+    title="Facture plus élevée",
+    competences=("C1.1",),
+    language="fr",
+    direction="inbound",
+    caller=Caller(customer="CL0000001"),
+    motive="facture",
+    opening="Bonjour, ma facture est plus élevée que d'habitude.",
+    steps=(
+        Step(
+            "motif",
+            on=(
+                Reaction(action="kb_open", target="FAQ-001", say="Ah, vous regardez ? Merci."),
+                Reaction(intent="frais", say="Une seule fois ? Parfait.", goto="fin"),
+            ),
+        ),
+        Step("fin", on=(Reaction(intent="closing", say="Au revoir !", end="satisfait"),)),
+    ),
+    behaviour=Behaviour(patience=100),
+    intents=(Intent("frais", {"fr": ("mise en service",)}),),
+)
+MAIL = MessageScenario(
+    id="mail",
+    title="Changement de RIB",
+    competences=("C3.2",),
+    language="fr",
+    channel="email",
+    sender=Caller(customer="CL0000001", name="sophie.durand@example.fr"),
+    subject="Nouveau RIB",
+    body="Bonjour, je change de banque. Cordialement.",
+)
+SHIFT = ShiftScenario(
+    id="courte",
+    title="Vacation courte",
+    duration_s=300,
+    queues=("accueil",),
+    calls=(WeightedCall("facture"),),
+    arrivals=Arrivals(first_after_s=3, gap_min_s=600, gap_max_s=600),
+    messages=(TimedMessage(at_s=60, message="mail"),),
+)
+LIBRARY = ScenarioLibrary(COMMON, {"facture": CALL, "mail": MAIL, "courte": SHIFT})
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("practice-data")
+
+
+@pytest.fixture
+def runtime(db_url: str, clock: VirtualClock, data_dir: Path) -> Iterator[Runtime]:
+    settings = load_settings({"db_url": db_url, "data_dir": str(data_dir)}, environ={})
+    runtime = build_runtime(settings, clock)
+    seed_demo_company(runtime.engine, SEED_DIR, customers=20, seed=5, now=clock.now())
+    yield runtime
+    runtime.close()
+
+
+@asynccontextmanager
+async def practice_desk(
+    runtime: Runtime, clock: VirtualClock
+) -> AsyncIterator[tuple[AcvdApp, Pilot]]:
+    app = AcvdApp(runtime, Telephony(clock), demo_calls=False, practice=(SHIFT, LIBRARY))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"eleve", "enter", *"eleve", "enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "SelfTestScreen")
+        await until(pilot, lambda: not app.screen.query_one("#proceed").disabled)
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, DeskScreen))
+        yield app, pilot
+
+
+async def until(pilot: Pilot, condition: Callable[[], bool], rounds: int = 300) -> None:
+    for _ in range(rounds):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition never met")
+
+
+async def wait(pilot: Pilot, clock: VirtualClock, seconds: float) -> None:
+    for _ in range(int(seconds / 0.5)):
+        await clock.advance(0.5)
+        await pilot.pause(0.01)
+
+
+async def say(pilot: Pilot, text: str) -> None:
+    await pilot.press("ctrl+r", *text, "enter")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_a_practice_call_in_the_conversation_panel(
+    runtime: Runtime, clock: VirtualClock
+) -> None:
+    async with practice_desk(runtime, clock) as (app, pilot):
+        desk = app.screen
+        assert isinstance(desk, DeskScreen)
+        await pilot.press("f3")
+        await until(pilot, lambda: type(app.screen).__name__ == "QueueLoginDialog")
+        await pilot.press("tab", "enter")
+        await until(pilot, lambda: desk.agent.state is AgentState.READY)
+        panel = desk.query_one(ConversationPanel)
+        assert not panel.display  # nothing to show before a call
+        await wait(pilot, clock, 4)
+        await until(pilot, lambda: desk.agent.state is AgentState.RINGING)
+        await pilot.press("f5")
+        await wait(pilot, clock, 2)
+        await until(pilot, lambda: any("plus élevée" in line for line in panel.lines))
+        assert panel.display
+        # No greeting: the customer wonders where they are.
+        await say(pilot, "Oui ?")
+        await wait(pilot, clock, 2)
+        await until(pilot, lambda: any("bien chez Orbelia" in line for line in panel.lines))
+        # An article opened at the desk reaches the customer through the journal.
+        app.record("kb.open", {"article_id": "FAQ-001", "base": "faq", "rank": 1, "query": "x"},
+                   desk.agent.call.call_id if desk.agent.call else None)  # fmt: skip
+        await wait(pilot, clock, 2)
+        await until(pilot, lambda: any("vous regardez" in line for line in panel.lines))
+        await say(pilot, "Ce sont les frais de mise en service, une seule fois.")
+        await wait(pilot, clock, 2)
+        await say(pilot, "Merci de votre appel, au revoir.")
+        await wait(pilot, clock, 3)
+        await until(pilot, lambda: desk.agent.state is AgentState.WRAP_UP)
+        lines = panel.lines
+        assert "Vous : Oui ?" in lines
+        assert "Client : Au revoir !" in lines
+        await wait(pilot, clock, 60)  # the e-mail arrives at one minute
+        assert app.journal is not None and app.practice_shift is not None
+        app.journal.flush()
+        entries = list(journal.iter_entries(app.runtime.engine, app.journal.shift_id))
+        kinds = [e.kind for e in entries]
+        call = next(e for e in entries if e.kind == "practice.call")
+        assert call.payload["scenario"] == "facture" and call.payload["caller"] == "0612345678"
+        said = [(e.kind, e.payload["text"]) for e in entries if e.kind.startswith("conversation.")]
+        assert said[:2] == [
+            ("conversation.customer", "Bonjour, ma facture est plus élevée que d'habitude."),
+            ("conversation.agent", "Oui ?"),
+        ]
+        end = next(e for e in entries if e.kind == "scenario.end")
+        assert end.call_id == call.call_id
+        assert end.payload["ending"] == "satisfait" and end.payload["patience"] == 85
+        assert "practice.message" in kinds
+        with runtime.session_factory() as session:
+            mail = session.scalars(select(Message).where(Message.subject == "Nouveau RIB")).one()
+            assert mail.folder == "inbox" and mail.status == "unread" and mail.customer_id
