@@ -13,6 +13,8 @@ from workstation.customer_desk import CustomerDesk, motives_from_history
 from workstation.file_desk import FileDesk
 from workstation.inbox_desk import InboxDesk
 from workstation.letters_desk import LettersDesk
+from workstation.memo_tray_desk import TrayDesk
+from workstation.notes_desk import NotesDesk
 from workstation.runtime import Runtime
 from workstation.sales_desk import SalesDesk, company_rules_from
 from workstation.team_desk import TeamDesk
@@ -27,6 +29,8 @@ class DeskServices:
     letters: LettersDesk
     file: FileDesk
     team: TeamDesk
+    notes: NotesDesk
+    trays: TrayDesk
 
 
 def build_desk_services(
@@ -53,6 +57,8 @@ def build_desk_services(
         ),
         file=FileDesk(factory, clock, agent_id=agent_id),
         team=TeamDesk(factory, runtime.engine, clock, agent_id=agent_id, shift_id=shift_id),
+        notes=NotesDesk(factory, clock, agent_id=agent_id),
+        trays=TrayDesk(factory, own_service=user.service_code if user else None),
     )  # fmt: skip
 
 
