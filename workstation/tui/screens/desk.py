@@ -47,6 +47,8 @@ from workstation.tui.widgets.inbox_panel import InboxPanel
 from workstation.tui.widgets.kb_panel import KbPanel
 from workstation.tui.widgets.letter_panel import LetterPanel
 from workstation.tui.widgets.memo_form import MemoForm
+from workstation.tui.widgets.memo_tray import MemoTab, MemoTray
+from workstation.tui.widgets.note_bar import NoteBar
 from workstation.tui.widgets.qualification_form import QualificationForm
 from workstation.tui.widgets.sales_panel import SalesPanel
 from workstation.tui.widgets.softphone import SoftphoneBar
@@ -98,6 +100,7 @@ class DeskScreen(Screen[None]):
         Binding("f7", "complete_transfer", _("Terminer le transfert"), id="desk.complete"),
         Binding("f8", "hangup", _("Raccrocher"), id="desk.hangup"),
         Binding("f9", "dial", _("Composer"), id="desk.dial"),
+        Binding("f10", "note", _("Note"), id="desk.note"),
         Binding("ctrl+t", "next_tab", _("Onglet suivant"), id="desk.next_tab"),
         Binding("ctrl+k", "search_kb", _("Rechercher"), show=False, id="desk.search_kb"),
         Binding("ctrl+r", "speak", _("Parler"), id="desk.speak"),
@@ -149,7 +152,7 @@ class DeskScreen(Screen[None]):
             with TabPane(_("Messages"), id="tab-inbox"):
                 yield InboxPanel(self.services.inbox, id="inbox")
             with TabPane(_("Mémo"), id="tab-memo"):
-                yield MemoForm(self.services.inbox, id="memo")
+                yield MemoTab(self.services.inbox, self.services.trays)
             with TabPane(_("Courrier"), id="tab-letter"):
                 yield LetterPanel(self.services.letters, id="letter")
             with TabPane(_("Fiche"), id="tab-file"):
@@ -157,6 +160,7 @@ class DeskScreen(Screen[None]):
             with TabPane(_("Équipe"), id="tab-team"):
                 yield TeamPanel(self.services.team, id="team")
         yield ConversationPanel(id="conversation")
+        yield NoteBar(self.services.notes, id="notes")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -253,6 +257,7 @@ class DeskScreen(Screen[None]):
             event.call_id, None, direction=event.direction, started_at=now
         )
         self.query_one(SalesPanel).call_id = event.call_id
+        self.query_one(NoteBar).start_call(event.call_id)
         self.query_one(CallListPanel).set_call_id(event.call_id)
         self.query_one(SurveyPanel).set_call_id(event.call_id)
         self.query_one(CollectionPanel).set_call_id(event.call_id, now)
@@ -490,6 +495,11 @@ class DeskScreen(Screen[None]):
         tabs.active = panes[(panes.index(tabs.active) + 1) % len(panes)]
         self._record_action("tab", tab=tabs.active)
 
+    def action_note(self) -> None:
+        """F10: a quick note kept with the call, from any tab (C3.1)."""
+        self._record_action("note_open")
+        self.query_one(NoteBar).open()
+
     def action_search_kb(self) -> None:
         self.query_one(TabbedContent).active = "tab-kb"
         self.query_one(KbPanel).focus_search()
@@ -548,6 +558,7 @@ class DeskScreen(Screen[None]):
         self.query_one(SalesPanel).show_customer(customer_id)
         self.query_one(CollectionPanel).show_customer(customer_id)
         self.query_one(MemoForm).about_customer(customer_id)
+        self.query_one(NoteBar).set_customer(customer_id)
         self.query_one(LetterPanel).show_customer(customer_id)
         self.query_one(ContactForm).show_customer(customer_id)
 
@@ -694,6 +705,32 @@ class DeskScreen(Screen[None]):
 
     @on(TeamPanel.Invalid)
     def _team_invalid(self, message: TeamPanel.Invalid) -> None:
+        self._journal_message("form.invalid", message)
+
+    @on(NoteBar.NoteAdded)
+    def _note(self, message: NoteBar.NoteAdded) -> None:
+        # Under the note's own call: after wrap-up the desk has no current call any more.
+        payload = {field.name: plain(getattr(message, field.name)) for field in fields(message)}
+        self.acvd.record("note.add", payload, message.call_id)
+
+    @on(NoteBar.Invalid)
+    def _note_invalid(self, message: NoteBar.Invalid) -> None:
+        self._journal_message("form.invalid", message)
+
+    @on(MemoTray.TrayShown)
+    def _tray(self, message: MemoTray.TrayShown) -> None:
+        self._journal_message("memo.tray", message)
+
+    @on(MemoTray.MemoRead)
+    def _tray_read(self, message: MemoTray.MemoRead) -> None:
+        self._journal_message("memo.read", message)
+
+    @on(MemoTray.MemoDone)
+    def _tray_done(self, message: MemoTray.MemoDone) -> None:
+        self._journal_message("memo.done", message)
+
+    @on(MemoTray.Invalid)
+    def _tray_invalid(self, message: MemoTray.Invalid) -> None:
         self._journal_message("form.invalid", message)
 
 
