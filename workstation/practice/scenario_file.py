@@ -10,7 +10,6 @@ the seed scenarios) is checked together: ids are unique and a shift's calls and 
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -122,7 +121,6 @@ _BEHAVIOUR_FIELDS = (
     "greeting_required",
 )
 
-_STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -281,9 +279,11 @@ class _Loaded:
 
 def _display(path: Path) -> str:
     """The path as the user would type it: relative to the current folder when inside it."""
+    if not path.is_absolute():
+        return str(path)
     try:
-        return os.path.relpath(path) if path.is_absolute() else str(path)
-    except ValueError:  # another drive on Windows
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
         return str(path)
 
 
@@ -388,7 +388,8 @@ class _Reader:
         fields: dict[str, Node] = {}
         seen: set[str] = set()
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode) or key_node.tag != _STR or not key_node.value:
+            # The raw text of the key: YAML 1.1 would read the README's `on:` as true.
+            if not isinstance(key_node, ScalarNode) or not key_node.value:
                 self.add(key_node, path, _("nom de champ invalide."))
                 continue
             name = key_node.value
@@ -1227,7 +1228,9 @@ class _ScenarioSet:
         self.context = [p for p in self.context if p.name != COMMON_FILE]
         common_value = self.common.value if not self.common.problems else None
         assert common_value is None or isinstance(common_value, Common)
-        self.checked = [_load_scenario(p, str(p), common_value, self.services) for p in checked]
+        self.checked = [
+            _load_scenario(p, _display(p), common_value, self.services) for p in checked
+        ]
         others = [_load_scenario(p, _display(p), common_value, self.services) for p in self.context]
         self.by_id: dict[str, _Loaded] = {}
         for loaded in [*self.checked, *others]:
