@@ -30,6 +30,7 @@ from cti.ami.errors import AmiError
 from cti.clock import Clock
 from workstation.practice.customer_line import CustomerOnLine
 from workstation.practice.customer_sim import SimulatedCustomer
+from workstation.practice.debrief import CallEntry, Debrief, debrief
 from workstation.practice.journal_actions import action_of
 from workstation.practice.scenario import CallScenario, MessageScenario, ShiftScenario
 from workstation.practice.scenario_file import ScenarioLibrary
@@ -55,6 +56,8 @@ class PracticeDesk:
     #: Extension -> service code, to read transfers as "to the technical service".
     services_by_extension: Mapping[str, str]
     reply_delay_s: float = 1.5
+    #: Shown to the student once a call is over and its after-call work done (C4.2).
+    on_debrief: Callable[[Debrief], None] | None = None
 
 
 class PracticeShift:
@@ -78,6 +81,14 @@ class PracticeShift:
         self._dialled_campaign = ""
         self._client: AmiClient | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        #: Calls played by a simulated customer, until debriefed, with their journal entries.
+        self._scenarios: dict[str, CallScenario] = {}
+        self._entries: dict[str, list[CallEntry]] = {}
+
+    @property
+    def active_calls(self) -> tuple[str, ...]:
+        """The ids of the calls a simulated customer is on right now."""
+        return tuple(self._lines)
 
     # --- the shift ---------------------------------------------------------------------------
 
@@ -105,6 +116,8 @@ class PracticeShift:
         # The call in progress goes on to its end; the shift stops bringing new work.
         while self._lines:
             await desk.clock.sleep(1.0)
+        for call_id in list(self._scenarios):
+            self._debrief(call_id)
         self.finished = True
         counts: dict[str, int] = {}
         for ending in self.endings.values():
@@ -128,6 +141,14 @@ class PracticeShift:
 
     def observe(self, kind: str, payload: Mapping[str, Any], call_id: str | None) -> None:
         """A journal entry of the student's shift: pass the actions to that call's customer."""
+        if call_id is not None and kind != "practice.debrief":
+            entry = CallEntry(kind, dict(payload), self.desk.clock.monotonic())
+            self._entries.setdefault(call_id, []).append(entry)
+        if kind == "wrapup.done" and call_id in self._scenarios and call_id not in self._lines:
+            self._debrief(call_id)
+        elif kind == "practice.call":
+            for done in [c for c in self._scenarios if c not in self._lines and c != call_id]:
+                self._debrief(done)  # the previous call had no after-call work
         if kind == "campaign.dial":
             self._dialled_campaign = str(payload.get("campaign_code", ""))
         elif kind == "call.dial_result" and call_id and payload.get("outcome") == "answered":
@@ -240,8 +261,17 @@ class PracticeShift:
             reply_delay_s=self.desk.reply_delay_s,
         )
 
+    def _debrief(self, call_id: str) -> None:
+        scenario = self._scenarios.pop(call_id)
+        entries = self._entries.pop(call_id, [])
+        result = debrief(scenario, entries, self.desk.services_by_extension)
+        self.desk.record("practice.debrief", result.payload(), call_id)
+        if self.desk.on_debrief is not None:
+            self.desk.on_debrief(result)
+
     def _follow(self, call_id: str, line: CustomerOnLine) -> None:
         self._lines[call_id] = line
+        self._scenarios[call_id] = line.customer.scenario
 
         async def follow() -> None:
             try:

@@ -30,6 +30,7 @@ from workstation.tui.screens.login import LoginScreen
 from workstation.tui.screens.selftest import SelfTestScreen
 
 if TYPE_CHECKING:
+    from workstation.practice.debrief import Debrief
     from workstation.practice.scenario import ShiftScenario
     from workstation.practice.scenario_file import ScenarioLibrary
     from workstation.practice.shift import PracticeShift
@@ -167,6 +168,7 @@ class AcvdApp(App[None]):
             student_login=self.user.login,
             student_name=self.user.display_name,
             services_by_extension=extensions,
+            on_debrief=lambda result: self._show_debrief(library, result),
         )
         self.practice_shift = PracticeShift(shift, library, desk)
         self.notify(
@@ -176,6 +178,12 @@ class AcvdApp(App[None]):
         )  # fmt: skip
         self.run_worker(self._run_practice(self.practice_shift), group="practice",
                         exit_on_error=False)  # fmt: skip
+
+    def _show_debrief(self, library: ScenarioLibrary, result: Debrief) -> None:
+        from workstation.practice.debrief import summary
+
+        title = library.call(result.scenario).title
+        self.notify(summary(result, title), title=_("Débriefing de l'appel"), timeout=20)
 
     async def _run_practice(self, practice: PracticeShift) -> None:
         try:

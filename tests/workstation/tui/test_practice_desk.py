@@ -25,6 +25,7 @@ from workstation.practice.scenario import (
     Caller,
     CallScenario,
     Common,
+    Expectation,
     Intent,
     MessageScenario,
     Reaction,
@@ -67,6 +68,7 @@ CALL = CallScenario(
         Step("fin", on=(Reaction(intent="closing", say="Au revoir !", end="satisfait"),)),
     ),
     behaviour=Behaviour(patience=100),
+    expected=(Expectation("kb_open", "FAQ-001", within_s=60), Expectation("identity_check")),
     intents=(Intent("frais", {"fr": ("mise en service",)}),),
 )
 MAIL = MessageScenario(
@@ -173,6 +175,9 @@ async def test_a_practice_call_in_the_conversation_panel(
         lines = panel.lines
         assert "Vous : Oui ?" in lines
         assert "Client : Au revoir !" in lines
+        await until(pilot, lambda: type(app.screen).__name__ == "WrapUpDialog")
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: app.screen is desk)
         await wait(pilot, clock, 60)  # the e-mail arrives at one minute
         assert app.journal is not None and app.practice_shift is not None
         app.journal.flush()
@@ -189,6 +194,14 @@ async def test_a_practice_call_in_the_conversation_panel(
         assert end.call_id == call.call_id
         assert end.payload["ending"] == "satisfait" and end.payload["patience"] == 85
         assert "practice.message" in kinds
+        report = next(e for e in entries if e.kind == "practice.debrief")
+        assert report.call_id == call.call_id
+        assert report.payload["score"] == [1, 2]
+        assert [(x["action"], x["ok"]) for x in report.payload["expected"]] == [
+            ("kb_open", True),
+            ("identity_check", False),
+        ]
+        assert report.payload["timings"]["answer_s"]["ok"] is True
         with runtime.session_factory() as session:
             mail = session.scalars(select(Message).where(Message.subject == "Nouveau RIB")).one()
             assert mail.folder == "inbox" and mail.status == "unread" and mail.customer_id

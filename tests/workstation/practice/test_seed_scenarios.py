@@ -1,0 +1,212 @@
+"""Every seed call scenario played to its end by the model student, on the built-in PBX and
+the virtual clock, through the practice shift runner, with the journal checked afterwards
+(issue 8: "Tests run every seed scenario to the end with a scripted student")."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from crm import journal
+from crm.seeding import seed_demo_company
+from cti.agent import Agent, AgentIdentity, AgentState
+from cti.ami.client import AmiClient, parse_ami_url
+from cti.pbx import PbxServer, default_config
+from seed_data import SEED_DIR
+from workstation.call_journal import journal_record
+from workstation.clock import VirtualClock
+from workstation.config import load_settings
+from workstation.practice.model_student import Action, Line, good_path
+from workstation.practice.scenario import Arrivals, OutboundList, ShiftScenario, WeightedCall
+from workstation.practice.scenario_file import SCENARIOS_DIR, ScenarioLibrary, load_library
+from workstation.practice.shift import PracticeDesk, PracticeShift, services_by_extension
+from workstation.runtime import Runtime, build_runtime
+
+SECRET = "seed-scenarios"
+CALL_FILES = sorted((SCENARIOS_DIR / "appels").glob("*.yaml"))
+
+#: What the desk journals when the student does an action the PBX does not see.
+DESK_ENTRIES: dict[str, tuple[str, dict[str, Any]]] = {
+    "identity_check": ("crm.identity_check", {"verified": True, "checked_items": ["nom"]}),
+    "customer_search": ("crm.search", {"query": "durand"}),
+    "kb_search": ("kb.search", {"query": "facture"}),
+    "kb_open": ("kb.open", {}),
+    "qualification": ("form.submit", {"form": "qualification"}),
+    "order": ("sales.order", {}),
+    "appointment": ("sales.appointment", {}),
+    "payment": ("sales.payment", {}),
+    "payment_plan": ("collection.plan", {}),
+    "promise": ("collection.promise", {}),
+    "callback": ("collection.callback", {}),
+    "survey_answer": ("survey.answer", {}),
+    "survey_complete": ("survey.completed", {}),
+    "file_update": ("crm.file_updated", {}),
+    "memo": ("memo.sent", {}),
+    "reply": ("message.answered", {}),
+    "letter": ("letter.produced", {}),
+    "wrapup": ("wrapup.done", {}),
+}
+TARGET_FIELD = {"kb_open": "article_id", "memo": "recipient", "reply": "language",
+                "letter": "template"}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def library() -> ScenarioLibrary:
+    return load_library()
+
+
+@pytest.fixture(scope="module")
+def module_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
+    data = tmp_path_factory.mktemp("seed-scenarios")
+    settings = load_settings({"db_url": f"sqlite:///{data / 'crm.sqlite'}",
+                              "data_dir": str(data)}, environ={})  # fmt: skip
+    clock = VirtualClock()
+    runtime = build_runtime(settings, clock)
+    seed_demo_company(runtime.engine, SEED_DIR, customers=20, seed=5, now=clock.now())
+    yield runtime
+    runtime.close()
+
+
+@pytest.fixture
+async def pbx(clock: VirtualClock) -> AsyncIterator[PbxServer]:
+    server = PbxServer(default_config(secret=SECRET), clock)
+    await server.start("127.0.0.1", 0)
+    yield server
+    await server.stop(restart=False)
+
+
+async def until(clock: VirtualClock, predicate: Any, limit: float = 120.0) -> None:
+    for _ in range(int(limit / 0.25)):
+        if predicate():
+            return
+        await clock.advance(0.25)
+    raise AssertionError("condition not reached in time")
+
+
+def test_the_seed_has_the_scenarios_the_referentiel_asks_for(library: ScenarioLibrary) -> None:
+    competences = {c for call in library.calls for c in call.competences}
+    assert {f"C1.{n}" for n in range(1, 9)} <= competences
+    assert any(call.direction == "outbound" for call in library.calls)
+    assert {m.language for m in library.messages} >= {"fr", "en"}
+    assert len(library.shifts) >= 2
+
+
+@pytest.mark.parametrize("path", CALL_FILES, ids=[p.stem for p in CALL_FILES])
+async def test_the_model_student_plays_the_scenario_to_its_end(
+    path: Path,
+    library: ScenarioLibrary,
+    module_runtime: Runtime,
+    pbx: PbxServer,
+    clock: VirtualClock,
+) -> None:
+    scenario = next(
+        c for c in library.calls if Path(c.source).name == path.name or c.id == path.stem
+    )
+    moves = good_path(scenario, library.common)
+    engine: Engine = module_runtime.engine
+    writer = journal.JournalWriter.start_shift(engine, "eleve", clock, title=scenario.id)
+    clients = [await connect(pbx, clock) for _ in range(2)]
+    agent = Agent(clients[0], clock, AgentIdentity("101", "Camille Martin"), wrap_up=False)
+
+    practice: PracticeShift | None = None
+
+    def record(kind: str, payload: dict[str, Any], call_id: str | None) -> None:
+        writer.append(kind, payload, call_id)
+        if practice is not None:
+            practice.observe(kind, payload, call_id)
+
+    def on_event(event: object) -> None:
+        entry = journal_record(event)  # type: ignore[arg-type]
+        if entry is not None:
+            record(*entry)
+
+    agent.subscribe(on_event)
+    outbound = scenario.direction == "outbound"
+    shift = ShiftScenario(
+        id="rehearsal", title=scenario.title, duration_s=1800, queues=(scenario.queue,),
+        calls=() if outbound else (WeightedCall(scenario.id),),
+        arrivals=Arrivals(first_after_s=1, gap_min_s=3600, gap_max_s=3600),
+        outbound=(OutboundList("REHEARSAL", scenario.id, 1),) if outbound else (),
+    )  # fmt: skip
+
+    async def open_client() -> AmiClient:
+        return clients[1]
+
+    extensions = services_by_extension(module_runtime.session_factory)
+    desk = PracticeDesk(
+        clock=clock, agent=agent, open_client=open_client, record=record,
+        session_factory=module_runtime.session_factory, student_login="eleve",
+        student_name="Camille Martin",
+        services_by_extension=extensions,
+        reply_delay_s=1.0,
+    )  # fmt: skip
+    practice = PracticeShift(shift, library, desk)
+    login = asyncio.ensure_future(agent.login([scenario.queue]))
+    await until(clock, login.done)
+    running = asyncio.ensure_future(practice.run())
+    if outbound:
+        record("campaign.dial", {"campaign_code": "REHEARSAL"}, None)
+        dial = asyncio.ensure_future(agent.dial(scenario.caller.number or "0612345678"))
+        await until(clock, dial.done)
+    else:
+        await until(clock, lambda: agent.state is AgentState.RINGING)
+        answer = asyncio.ensure_future(agent.answer())
+        await until(clock, answer.done)
+    await until(clock, lambda: bool(practice.active_calls))
+    for move in moves:
+        await clock.advance(3.0)
+        call = agent.call
+        assert call is not None, f"the customer left before {move}"
+        if isinstance(move, Line):
+            await agent.say(move.text)
+        else:
+            by_code = {code: extension for extension, code in extensions.items()}
+            await act(agent, move, record, call.call_id, by_code)
+    await until(clock, lambda: not practice.active_calls)
+    running.cancel()
+    await practice.close()
+    agent.close()
+    await clients[0].close()
+
+    entries = list(journal.iter_entries(engine, writer.shift_id))
+    end = next(e for e in entries if e.kind == "scenario.end")
+    assert end.payload["by"] == "customer", end.payload
+    assert end.payload["ending"] in ("satisfait", "neutre"), end.payload
+    said = [e.kind for e in entries if e.kind.startswith("conversation.")]
+    assert said.count("conversation.agent") == sum(isinstance(m, Line) for m in moves)
+    assert "conversation.customer" in said
+    assert entries[-1].mono_ns < 600 * 1e9  # the rehearsal fits in ten virtual minutes
+    writer.close()
+
+
+async def connect(server: PbxServer, clock: VirtualClock) -> AmiClient:
+    assert server.address is not None
+    host, port = server.address
+    client = AmiClient(parse_ami_url(f"ami://cti:{SECRET}@{host}:{port}"), clock, rand=lambda: 0.5)
+    task = asyncio.ensure_future(client.connect())
+    await until(clock, task.done)
+    task.result()
+    return client
+
+
+async def act(
+    agent: Agent, move: Action, record: Any, call_id: str, extensions: dict[str, str]
+) -> None:
+    """Do what the scenario expects: telephony on the PBX, the rest as the desk journals it."""
+    if move.action in ("hold", "retrieve"):
+        await (agent.hold() if move.action == "hold" else agent.retrieve())
+        return
+    if move.action == "transfer":
+        await agent.blind_transfer(extensions.get(move.target, move.target))
+        return
+    kind, payload = DESK_ENTRIES[move.action]
+    payload = dict(payload)
+    if move.action in TARGET_FIELD:
+        target = f"service:{move.target}" if move.action == "memo" else move.target
+        payload[TARGET_FIELD[move.action]] = target
+    record(kind, payload, call_id)

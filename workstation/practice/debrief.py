@@ -1,0 +1,153 @@
+"""The debriefing of a practice call: expected actions done or not, timings against targets.
+
+Read from the call's journal entries only (C2 timings, C4.2 "s'auto-évaluer"), with the same
+action mapping the simulated customer used, so the student, the trainer and the grader see
+the same facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from gettext import gettext as _
+from typing import Any
+
+from workstation.practice.journal_actions import action_of
+from workstation.practice.scenario import CallScenario
+
+
+@dataclass(frozen=True)
+class CallEntry:
+    """One journal entry of the call: its kind, payload and time (seconds, monotonic)."""
+
+    kind: str
+    payload: Mapping[str, Any]
+    at: float
+
+
+@dataclass(frozen=True)
+class ExpectedResult:
+    action: str
+    target: str
+    #: Seconds after the answer when it was done; None when it was not.
+    done_after_s: float | None
+    within_s: float | None
+
+    @property
+    def ok(self) -> bool:
+        if self.done_after_s is None:
+            return False
+        return self.within_s is None or self.done_after_s <= self.within_s
+
+
+@dataclass(frozen=True)
+class Timing:
+    name: str  # answer_s, identify_s, talk_s, wrapup_s
+    value_s: float | None
+    target_s: float
+
+    @property
+    def ok(self) -> bool:
+        return self.value_s is not None and self.value_s <= self.target_s
+
+
+@dataclass(frozen=True)
+class Debrief:
+    scenario: str
+    expected: tuple[ExpectedResult, ...]
+    timings: tuple[Timing, ...]
+    ending: str
+
+    @property
+    def score(self) -> tuple[int, int]:
+        """Expected actions done in time, out of how many."""
+        return sum(e.ok for e in self.expected), len(self.expected)
+
+    def payload(self) -> dict[str, Any]:
+        """For the journal (`practice.debrief`)."""
+        return {
+            "scenario": self.scenario,
+            "ending": self.ending,
+            "expected": [
+                {"action": e.action, "target": e.target, "done_after_s": e.done_after_s,
+                 "within_s": e.within_s, "ok": e.ok}
+                for e in self.expected
+            ],
+            "timings": {t.name: {"value_s": t.value_s, "target_s": t.target_s, "ok": t.ok}
+                        for t in self.timings},
+            "score": list(self.score),
+        }  # fmt: skip
+
+
+def _first(entries: Iterable[CallEntry], *kinds: str) -> float | None:
+    return next((e.at for e in entries if e.kind in kinds), None)
+
+
+def _span(start: float | None, end: float | None) -> float | None:
+    return round(end - start, 1) if start is not None and end is not None else None
+
+
+def debrief(
+    scenario: CallScenario,
+    entries: list[CallEntry],
+    services_by_extension: Mapping[str, str],
+) -> Debrief:
+    """What the student did on this call against what the scenario expected."""
+    ringing = _first(entries, "call.ringing", "practice.call")
+    answered = _first(entries, "call.answered", "scenario.start")
+    hangup = _first(entries, "call.hangup")
+    wrapped = _first(entries, "wrapup.done")
+    identified = _first(entries, "crm.identity_check")
+    done: list[tuple[str, str, float]] = []
+    for entry in entries:
+        action = action_of(entry.kind, entry.payload, services_by_extension)
+        if action is not None:
+            done.append((*action, entry.at))
+    results = []
+    for expected in scenario.expected:
+        at = next(
+            (
+                at
+                for action, target, at in done
+                if action == expected.action
+                and (not expected.target or target.casefold() == expected.target.casefold())
+            ),
+            None,
+        )
+        after = _span(answered, at) if at is not None else None
+        results.append(ExpectedResult(expected.action, expected.target, after, expected.within_s))
+    targets = scenario.targets
+    timings = (
+        Timing("answer_s", _span(ringing, answered), targets.answer_s),
+        Timing("identify_s", _span(answered, identified), targets.identify_s),
+        Timing("talk_s", _span(answered, hangup), targets.talk_s),
+        Timing("wrapup_s", _span(hangup, wrapped), targets.wrapup_s),
+    )
+    ending = next((str(e.payload.get("ending")) for e in entries if e.kind == "scenario.end"), "")
+    return Debrief(scenario.id, tuple(results), timings, ending)
+
+
+def _timing_label(name: str) -> str:
+    return {
+        "answer_s": _("décroché"),
+        "identify_s": _("identification"),
+        "talk_s": _("conversation"),
+        "wrapup_s": _("post-appel"),
+    }[name]
+
+
+def summary(result: Debrief, title: str) -> str:
+    """The debriefing in two lines for the student (C4.2); "!" marks a missed target."""
+    done, expected = result.score
+    missed = [e.action + (f" {e.target}" if e.target else "") for e in result.expected if not e.ok]
+    timings = ", ".join(
+        f"{_timing_label(t.name)} {t.value_s:.0f} s / {t.target_s:.0f} s{'' if t.ok else ' !'}"
+        for t in result.timings
+        if t.value_s is not None
+    )
+    text = _("« {title} » : {done}/{expected} actions attendues ; {timings}.").format(
+        title=title, done=done, expected=expected, timings=timings or "—"
+    )
+    if missed:
+        text += "\n" + _("Manquées : {missed}.").format(missed=", ".join(missed))
+    return text
