@@ -95,11 +95,11 @@ def company_setup(company_yaml: Path) -> tuple[range, tuple[Target, ...]]:
     extensions = document.get("agent_extensions") or {}
     first, last = int(extensions.get("first", 101)), int(extensions.get("last", 130))
     targets = [
-        Target(str(service["queue"]), _("File « {name} »").format(name=service["name"]))
+        Target(str(service["queue"]), str(service["name"]))
         for service in document.get("services") or []
         if service.get("queue")
     ]
-    targets.append(Target("", _("Poste de l'élève (appel direct)")))
+    targets.append(Target("", _("Poste de l'élève, en direct")))
     return range(first, last + 1), tuple(targets)
 
 
@@ -252,7 +252,11 @@ class RolePlay:
                 "customer": caller.customer_number,
             },
         )
-        where = target.label if target.queue else _("le poste {ext}").format(ext=self.student)
+        where = (
+            _("la file « {name} »").format(name=target.label)
+            if target.queue
+            else _("le poste {ext}").format(ext=self.student)
+        )
         self._event(
             _("Appel de {name} ({number}) vers {where}.").format(
                 name=caller.name, number=caller.number, where=where
@@ -320,11 +324,16 @@ class RolePlay:
             self._record("conversation.agent", {"speaker": "agent", "text": news.text})
             self._show("agent", news.text)
             return
+        assert self.call is not None
+        who = news.text or self.student
         kind, payload, text = {
             "answered": (
                 "call.answered",
                 {"by": news.text},
-                _("L'élève a décroché ({who}).").format(who=news.text or self.student),
+                # A call the student placed is answered by the customer: the trainer.
+                _("L'élève a décroché ({who}).").format(who=who)
+                if self.call.queue or self.call.extension
+                else _("Vous avez décroché : en ligne avec l'élève ({who}).").format(who=who),
             ),
             "hold": ("call.hold", {}, _("Mis en attente.")),
             "retrieved": ("call.retrieved", {}, _("Repris par l'élève.")),
@@ -336,7 +345,10 @@ class RolePlay:
             "ended": (
                 "call.hangup",
                 {"cause_txt": news.text},
-                _("Appel terminé ({cause}).").format(cause=news.text or _("raccroché")),
+                # Q.850 texts are English: only an unusual end is worth showing.
+                _("Appel terminé.")
+                if news.text in ("", "Normal Clearing")
+                else _("Appel terminé ({cause}).").format(cause=news.text),
             ),
         }.get(news.kind, ("", {}, ""))
         if kind:

@@ -115,6 +115,7 @@ class CustomerConsole(App[None]):
         except AmiError as error:
             self._status(_("PBX injoignable ({url}) : {error}").format(url=self.url, error=error))
             return
+        self.sub_title = _("connecté au PBX {url}").format(url=self.url)
         self._status(_("Connecté au PBX {url}. Choisissez l'élève.").format(url=self.url))
         if self.first_extension:
             self.query_one("#cc-student", Select).value = self.first_extension

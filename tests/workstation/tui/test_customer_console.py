@@ -178,7 +178,7 @@ async def test_the_trainer_calls_the_student_and_both_sides_talk(
         "Élève : Orbelia Télécom, je vous écoute.",
         "— Mis en attente.",
         "— Repris par l'élève.",
-        "— Appel terminé (Normal Clearing).",
+        "— Appel terminé.",
     ]
     assert "Aucun appel en cours" in status
     rows = trainer_rows(engine, app)
@@ -242,9 +242,9 @@ async def test_the_trainer_takes_a_call_the_student_places(
 
     assert app.lines[0] == "— Vous jouez le client appelé au 0698765432 par le poste 101."
     assert app.lines[1:] == [
-        "— L'élève a décroché (Agent 101).",
+        "— Vous avez décroché : en ligne avec l'élève (Agent 101).",
         "Client : Allô ?",
-        "— Appel terminé (Normal Clearing).",
+        "— Appel terminé.",
     ]
     rows = trainer_rows(engine, app)
     assert [kind for kind, _id, _p in rows] == [
