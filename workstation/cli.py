@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "kb": "workstation.commands.kb:kb",
     "merge": "workstation.commands.merge:merge",
     "pbx": "workstation.commands.pbx:pbx",
+    "scenario": "workstation.commands.scenario:scenario",
     "seed": "workstation.commands.seed:seed",
 }
 

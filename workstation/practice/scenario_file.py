@@ -223,14 +223,17 @@ def load_scenario(
 
 
 def load_library(
-    directory: Path = SCENARIOS_DIR, services: Mapping[str, str | None] | None = None
+    directory: Path = SCENARIOS_DIR,
+    services: Mapping[str, str | None] | None = None,
+    seed_dir: Path = SCENARIOS_DIR,
 ) -> ScenarioLibrary:
     """Every scenario under `directory` with its common.yaml (else the seed's), checked as a set.
 
     A folder other than the seed's also sees the seed scenarios, which its shifts may use
-    (README: « seed_data/scenarios/ et le dossier du fichier vérifié »).
+    (README: « seed_data/scenarios/ et le dossier du fichier vérifié »). `services` defaults
+    to those of seed_data/company.yaml.
     """
-    checked = _ScenarioSet.for_directory(Path(directory), services)
+    checked = _ScenarioSet.for_directory(Path(directory), services, Path(seed_dir))
     problems = [p for result in checked.results() for p in result.problems]
     if problems:
         raise ScenarioError(problems)
@@ -240,15 +243,21 @@ def load_library(
 
 
 def check_paths(
-    paths: Iterable[Path], services: Mapping[str, str | None] | None = None
+    paths: Iterable[Path],
+    services: Mapping[str, str | None] | None = None,
+    seed_dir: Path = SCENARIOS_DIR,
 ) -> list[FileCheck]:
-    """`acvd scenario check`: each file or folder (every *.yaml under it, as one set)."""
+    """`acvd scenario check`: each file or folder (every *.yaml under it, as one set).
+
+    A file is checked with the other files of its set: the nearest folder above it holding a
+    common.yaml, and the seed scenarios (`seed_dir`), whose ids its references may use.
+    """
     results: list[FileCheck] = []
     for path in map(Path, paths):
         if path.is_dir():
-            results.extend(_ScenarioSet.for_directory(path, services).results())
+            results.extend(_ScenarioSet.for_directory(path, services, Path(seed_dir)).results())
         else:
-            results.extend(_ScenarioSet.for_file(path, services).results())
+            results.extend(_ScenarioSet.for_file(path, services, Path(seed_dir)).results())
     return results
 
 
@@ -1217,15 +1226,20 @@ class _ScenarioSet:
         common: Path,
         services: Mapping[str, str | None] | None,
         report_common: bool,
+        seed_dir: Path,
         empty: str = "",
+        others: Sequence[Path] = (),
     ) -> None:
         self.services = load_services() if services is None else services
         self.common = _load_common(common, _display(common))
         self.report_common = report_common or bool(self.common.problems)
         self.empty = empty
-        mine = {_resolved(p) for p in (*checked, common)}
-        self.context = [p for p in _yaml_files(SCENARIOS_DIR) if _resolved(p) not in mine]
-        self.context = [p for p in self.context if p.name != COMMON_FILE]
+        seen = {_resolved(p) for p in (*checked, common)}
+        self.context: list[Path] = []
+        for path in [*others, *_yaml_files(seed_dir)]:
+            if path.name != COMMON_FILE and _resolved(path) not in seen:
+                seen.add(_resolved(path))
+                self.context.append(path)
         common_value = self.common.value if not self.common.problems else None
         assert common_value is None or isinstance(common_value, Common)
         self.checked = [
@@ -1234,43 +1248,51 @@ class _ScenarioSet:
         others = [_load_scenario(p, _display(p), common_value, self.services) for p in self.context]
         self.by_id: dict[str, _Loaded] = {}
         for loaded in [*self.checked, *others]:
-            self._register(loaded, checked=loaded in self.checked)
+            self._register(loaded)
         for loaded in self.checked:
             for ref in loaded.refs:
                 self._resolve(loaded, ref)
 
     @classmethod
     def for_directory(
-        cls, directory: Path, services: Mapping[str, str | None] | None
+        cls, directory: Path, services: Mapping[str, str | None] | None, seed_dir: Path
     ) -> _ScenarioSet:
         files = _yaml_files(directory)
         own_common = directory / COMMON_FILE
         report = own_common.is_file()
-        common = own_common if report else SCENARIOS_DIR / COMMON_FILE
+        common = own_common if report else seed_dir / COMMON_FILE
         checked = [p for p in files if p != own_common]
         empty = "" if files else str(directory)
-        return cls(checked, common, services, report, empty)
+        return cls(checked, common, services, report, seed_dir, empty)
 
     @classmethod
-    def for_file(cls, path: Path, services: Mapping[str, str | None] | None) -> _ScenarioSet:
+    def for_file(
+        cls, path: Path, services: Mapping[str, str | None] | None, seed_dir: Path
+    ) -> _ScenarioSet:
         if path.name == COMMON_FILE:
-            return cls([], path, services, True)
-        # The set is the nearest folder holding a common.yaml (appels/ sits under it).
+            return cls([], path, services, True, seed_dir)
+        # The set is the nearest folder holding a common.yaml (appels/ sits under it), so
+        # its other files are in the set too.
         for folder in [path.parent, *path.parent.parents][:3]:
             if (folder / COMMON_FILE).is_file():
-                return cls([path], folder / COMMON_FILE, services, False)
-        return cls([path], SCENARIOS_DIR / COMMON_FILE, services, False)
+                others = [p for p in _yaml_files(folder) if p.name != COMMON_FILE]
+                return cls([path], folder / COMMON_FILE, services, False, seed_dir, others=others)
+        others = [p for p in _yaml_files(path.parent) if p.name != COMMON_FILE]
+        return cls([path], seed_dir / COMMON_FILE, services, False, seed_dir, others=others)
 
-    def _register(self, loaded: _Loaded, checked: bool) -> None:
+    def _is_checked(self, loaded: _Loaded) -> bool:
+        return any(loaded is mine for mine in self.checked)
+
+    def _register(self, loaded: _Loaded) -> None:
         if not loaded.id:
             return
         first = self.by_id.get(loaded.id)
         if first is None:
             self.by_id[loaded.id] = loaded
             return
-        if checked:
+        if self._is_checked(loaded):
             where, other = loaded, first
-        elif first in self.checked:
+        elif self._is_checked(first):
             where, other = first, loaded
         else:
             return
