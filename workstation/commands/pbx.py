@@ -164,7 +164,13 @@ def customer(ctx: click.Context, ami_url: str | None, queue: str, number: str, n
             click.echo(_("Conseiller : {text}").format(text=news.text))
         elif news.kind == "answered":
             click.echo(_("[Le conseiller a décroché : {who}]").format(who=news.text))
-        else:
+        elif news.kind == "hold":
+            click.echo(_("[Mis en attente]"))
+        elif news.kind == "retrieved":
+            click.echo(_("[Repris par le conseiller]"))
+        elif news.kind == "transferred":
+            click.echo(_("[Transféré vers le poste {target}]").format(target=news.text))
+        elif news.kind == "ended":
             click.echo(_("[Appel terminé — Entrée pour quitter]"))
 
     async def play() -> None:
