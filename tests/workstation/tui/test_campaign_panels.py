@@ -391,6 +391,36 @@ async def test_survey_read_and_answered_by_keyboard(
         assert (row.customer_id, row.call_id, row.status) == (petit, CALL_ID, "complete")
 
 
+async def test_survey_saved_from_the_last_question_keeps_what_was_typed_there(
+    seeded_session_factory: sessionmaker,  # noqa: F811
+    clock: VirtualClock,
+) -> None:
+    """Walk-through bug: typing the optional suggestion then Ctrl+S (without Entrée first)
+    saved 6 answers and silently dropped the customer's words."""
+    factory = seeded_session_factory
+    petit = customer_id(factory, "CL0000003")
+    captured = Captured(SurveyPanel.SurveyCompleted)
+    panel = SurveyPanel(make_desk(factory, clock), id="panel")
+    async with Harness(panel).run_test(size=(80, 24), message_hook=captured) as pilot:
+        panel.start("SATISFACTION-T4", petit)
+        await settle(pilot)
+        await pilot.press("enter")  # Q1 "Oui, entièrement"
+        await next_question(pilot)
+        await pilot.press("7", "enter", "4", "enter", "enter")  # Q2, Q3, Q4 "Court"
+        await next_question(pilot)
+        await pilot.press("space")  # Q5 Internet
+        await next_question(pilot)
+        await pilot.press("6", "enter")
+        await pilot.pause()
+        await type_into(pilot, "#sp-q-7", "Ouvrez le dimanche")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert text_of(pilot, "#sp-status") == "Réponses enregistrées (7)."
+    (done,) = captured.of(SurveyPanel.SurveyCompleted)
+    assert stored_answers(factory, done.response_id)[7] == "Ouvrez le dimanche"
+    assert done.answers_count == 7
+
+
 async def test_survey_saved_early_is_refused_and_a_refusal_is_recorded(
     seeded_session_factory: sessionmaker,  # noqa: F811
     clock: VirtualClock,

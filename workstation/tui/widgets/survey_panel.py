@@ -315,9 +315,19 @@ class SurveyPanel(Widget):
     def action_next(self) -> None:
         """Check the answer to the question shown, keep it, and show the next one."""
         self._touch()
+        if self._keep_shown_answer():
+            self.index += 1
+            self._show()
+
+    def _keep_shown_answer(self) -> bool:
+        """Check and keep the answer of the question on screen; False if it was refused.
+
+        Saving from a question (Ctrl+S without going to the end) must keep what was just
+        typed there too: the answers are saved exactly as given (C1.7).
+        """
         survey = self.survey
         if survey is None or self.index >= len(survey.questions):
-            return
+            return survey is not None
         question = survey.questions[self.index]
         try:
             value = self._desk.check_answer(question, self._value(question))
@@ -326,7 +336,7 @@ class SurveyPanel(Widget):
                 self._refused_questions.add(question.id)
                 self._errors += len(error.errors)
             self._show_errors(error.errors)
-            return
+            return False
         if question.id in self._refused_questions:
             self._refused_questions.discard(question.id)
             self._corrections += 1
@@ -335,8 +345,7 @@ class SurveyPanel(Widget):
         else:
             self.answers[question.id] = value
         self.query_one("#sp-error", Static).update("")
-        self.index += 1
-        self._show()
+        return True
 
     def action_previous(self) -> None:
         """Go back to the previous question (its answer is kept)."""
@@ -348,6 +357,9 @@ class SurveyPanel(Widget):
 
     def action_save(self) -> None:
         """Save the answers as a complete response (refused if a required one is missing)."""
+        self._touch()
+        if not self._saved and not self._keep_shown_answer():
+            return
         self._submit("complete")
 
     def record_refusal(self) -> None:
