@@ -205,7 +205,7 @@ def load_common(path: Path) -> Common:
     """common.yaml: the common intents and the customer's stock lines (ScenarioError if bad)."""
     loaded = _load_common(Path(path), _display(Path(path)))
     if loaded.problems or not isinstance(loaded.value, Common):
-        raise ScenarioError(loaded.problems)
+        raise ScenarioError(loaded.in_order())
     return loaded.value
 
 
@@ -218,7 +218,7 @@ def load_scenario(
     services = load_services() if services is None else services
     loaded = _load_scenario(path, _display(path), common, services)
     if loaded.problems or loaded.value is None or isinstance(loaded.value, Common):
-        raise ScenarioError(loaded.problems)
+        raise ScenarioError(loaded.in_order())
     return loaded.value
 
 
@@ -281,9 +281,15 @@ class _Loaded:
     name: str
     value: Scenario | Common | None = None
     problems: list[str] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # the line of each problem (0: none)
     id: str = ""
     id_line: int = 0
     refs: list[_Ref] = field(default_factory=list)
+
+    def in_order(self) -> tuple[str, ...]:
+        """The problems from the top of the file down, as a trainer reads it."""
+        order = sorted(range(len(self.problems)), key=lambda i: self.lines[i])
+        return tuple(self.problems[i] for i in order)
 
 
 def _display(path: Path) -> str:
@@ -328,6 +334,7 @@ class _Reader:
                 file=self.loaded.name, line=line, message=message
             )
         self.loaded.problems.append(text)
+        self.loaded.lines.append(line)
 
     # the document
 
@@ -342,6 +349,7 @@ class _Reader:
                     file=loaded.name, error=error.strerror or error
                 )
             )
+            loaded.lines.append(0)
             return None
         try:
             text = data.decode("utf-8")
@@ -1089,7 +1097,10 @@ class _ScenarioParser(_Parser):
     def shift(
         self, fields: dict[str, Node], scenario_id: str, title: str, context: str
     ) -> ShiftScenario:
+        known = len(self.loaded.problems)
         duration_min = _optional(fields, "duration_min", lambda n, p: self.number(n, p, 1), 1.0)
+        # A message time is compared with a duration only when that one is readable.
+        duration_ok = "duration_min" in fields and len(self.loaded.problems) == known
         queues: tuple[str, ...] = ()
         if "queues" in fields:
             queues = tuple(self.queue(n, p) for p, n in self.items(fields["queues"], "queues"))
@@ -1141,7 +1152,7 @@ class _ScenarioParser(_Parser):
             at_min = 0.0
             if "at_min" in item:
                 at_min = self.number(item["at_min"], _join(path, "at_min"))
-                if at_min > duration_min:
+                if duration_ok and at_min > duration_min:
                     self.add(
                         item["at_min"],
                         _join(path, "at_min"),
@@ -1366,11 +1377,11 @@ class _ScenarioSet:
                 title = _("{n} intentions communes, {m} situations de réplique").format(
                     n=len(common.intents), m=len(common.reactions)
                 )
-            results.append(FileCheck(self.common.name, title, tuple(self.common.problems)))
+            results.append(FileCheck(self.common.name, title, self.common.in_order()))
         for loaded in self.checked:
             value = loaded.value
             title = "" if value is None or isinstance(value, Common) else value.title
-            results.append(FileCheck(loaded.name, title, tuple(loaded.problems)))
+            results.append(FileCheck(loaded.name, title, loaded.in_order()))
         return results
 
     def scenarios(self) -> dict[str, Scenario]:
