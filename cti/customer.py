@@ -282,6 +282,25 @@ class StudentCalls:
         self._prefix = f"Local/{extension}@agent-phone-"
         self._unsubscribe = client.subscribe(self._on_message, "DialBegin", "Hangup", raw=True)
 
+    async def refresh(self) -> None:
+        """Add the calls already in progress when the watch began (from `CoreShowChannels`)."""
+        listing = await self.client.list_action("CoreShowChannels")
+        legs = {
+            item.get("Linkedid") or "": item
+            for item in listing.items
+            if (item.get("Channel") or "").startswith(self._prefix)
+            and (item.get("Channel") or "").endswith(";1")
+        }
+        for item in listing.items:
+            match = CUSTOMER_LEG.match(item.get("Channel") or "")
+            call_id = item.get("Linkedid") or ""
+            if match is None or call_id not in legs or call_id in self.calls:
+                continue
+            call = StudentCall(call_id, self.extension, match.group(1), True)
+            self.calls[call_id] = call
+            self._legs[legs[call_id].get("Uniqueid") or ""] = call_id
+            self.listener(call)
+
     def close(self) -> None:
         """Stop watching."""
         self._unsubscribe()

@@ -195,11 +195,13 @@ class RolePlay:
         self.call: CustomerCall | None = None
         self.student = ""
         self._watch: StudentCalls | None = None
+        self._pending: list[CustomerNews] | None = None
 
     # --- the student --------------------------------------------------------------------------
 
-    def watch(self, extension: str) -> None:
-        """Follow the outside calls of `extension` (the student the trainer plays with)."""
+    async def watch(self, extension: str) -> None:
+        """Follow the outside calls of `extension` (the student the trainer plays with),
+        those already in progress included."""
         if not extension.isdigit():
             raise RolePlayError(_("Choisissez le poste de l'élève."))
         if self._watch is not None:
@@ -207,6 +209,12 @@ class RolePlay:
         self.student = extension
         self._watch = StudentCalls(self.client, extension, self._calls_changed)
         self.on_calls(())
+        try:
+            await self._watch.refresh()
+        except AmiError as error:
+            raise RolePlayError(
+                _("Appels en cours de l'élève illisibles : {error}").format(error=error)
+            ) from error
 
     @property
     def student_calls(self) -> tuple[StudentCall, ...]:
@@ -270,9 +278,12 @@ class RolePlay:
         if call_id not in known:
             raise RolePlayError(_("Cet appel de l'élève n'est plus en cours."))
         call = self._new_call()
+        # Joining an answered call reports the answer at once: keep it until "attached" is said.
+        self._pending = []
         try:
             await call.attach(call_id)
         except AmiError as error:
+            self._pending = None
             raise RolePlayError(str(error)) from error
         number = known[call_id].number
         self._record("call.attached", {"student": self.student, "number": number})
@@ -281,6 +292,9 @@ class RolePlay:
                 number=number, ext=self.student
             )
         )
+        pending, self._pending = self._pending, None
+        for news in pending:
+            self._hear(news)
 
     async def say(self, text: str) -> None:
         """Say one line as the customer."""
@@ -320,6 +334,9 @@ class RolePlay:
     # --- news from the PBX ----------------------------------------------------------------------
 
     def _hear(self, news: CustomerNews) -> None:
+        if self._pending is not None:
+            self._pending.append(news)
+            return
         if news.kind == "line":
             self._record("conversation.agent", {"speaker": "agent", "text": news.text})
             self._show("agent", news.text)

@@ -225,3 +225,20 @@ async def test_bad_requests_are_refused_in_french(desk: Desk) -> None:
         await desk.do(desk.customer.attach("no-such-call"))
     assert "Appel introuvable" in str(error.value)
     assert desk.customer.call_id == "" and desk.news == []
+
+
+async def test_a_call_placed_before_the_watch_began_is_listed_by_refresh(desk: Desk) -> None:
+    await desk.do(desk.agent.login(["accueil"], paused=True, reason="Appels sortants"))
+    await run(desk.clock, desk.agent.dial("0611223344"))
+    assert desk.agent.call is not None
+    seen: list[StudentCall] = []
+    watch = StudentCalls(desk.trainer, "101", seen.append)
+    assert seen == []
+    await desk.do(watch.refresh())
+    await desk.do(watch.refresh())  # listed once
+    assert [(c.call_id, c.number, c.active) for c in seen] == [
+        (desk.agent.call.call_id, "0611223344", True)
+    ]
+    await desk.do(desk.agent.hangup())
+    assert [c.active for c in seen] == [True, False] and watch.calls == {}
+    watch.close()

@@ -172,11 +172,11 @@ class CustomerConsole(App[None]):
     # --- the trainer's actions --------------------------------------------------------------
 
     @on(Select.Changed, "#cc-student")
-    def _student_chosen(self, event: Select.Changed) -> None:
+    async def _student_chosen(self, event: Select.Changed) -> None:
         if event.value is Select.BLANK:
             return
         try:
-            self.role_play.watch(str(event.value))
+            await self.role_play.watch(str(event.value))
         except RolePlayError as error:
             self._error(str(error))
             return

@@ -257,3 +257,44 @@ async def test_the_trainer_takes_a_call_the_student_places(
     assert {row_id for _k, row_id, _p in rows} == {agent.last_ended.call_id}
     agent.close()
     await student.client.close()
+
+
+async def test_a_call_already_answered_is_listed_when_the_student_is_chosen(
+    pbx: PbxServer,
+    clock: VirtualClock,
+    engine: Engine,  # noqa: F811
+    seeded_session_factory: sessionmaker,  # noqa: F811
+) -> None:
+    student = Student(AmiClient(parse_ami_url(url_of(pbx)), clock), clock)
+    agent = student.agent
+    app = console_for(pbx, clock, engine, seeded_session_factory)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await student.client.connect()
+        await until(pilot, clock, lambda: app.client.state.name == "CONNECTED", "connexion")
+        await agent.login(["accueil"], paused=True, reason="Appels sortants")
+        dialling = pilot.app.run_worker(agent.dial("0698765432"))
+        await until(pilot, clock, lambda: agent.state is S.TALKING, "le client répond")
+        app.query_one("#cc-student", Select).value = "101"
+        calls = app.query_one("#cc-calls", OptionList)
+        await until(pilot, clock, lambda: calls.option_count == 1, "appel déjà en cours listé")
+        await pilot.press("f3")
+        await until(pilot, clock, lambda: len(app.lines) == 2, "appel pris")
+        await pilot.press("f9")  # the customer hangs up on the student
+        await until(pilot, clock, lambda: agent.call is None, "fin chez l'élève")
+        await until(pilot, clock, lambda: calls.option_count == 0, "liste vidée")
+        assert dialling.is_finished
+
+    assert app.lines == [
+        "— Vous jouez le client appelé au 0698765432 par le poste 101.",
+        "— Vous avez décroché : en ligne avec l'élève (Agent 101).",
+        "— Appel terminé.",
+    ]
+    assert agent.last_ended is not None and agent.last_ended.by == "customer"
+    assert [kind for kind, _id, _p in trainer_rows(engine, app)] == [
+        "call.attached",
+        "call.answered",
+        "call.customer_hangup",
+        "call.hangup",
+    ]
+    agent.close()
+    await student.client.close()
