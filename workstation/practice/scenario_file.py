@@ -367,12 +367,12 @@ class _Reader:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
-            problem = " ".join(p for p in (error.context, error.problem) if p)
-            self.add(
-                mark.line + 1 if mark else 1,
-                "",
-                _("syntaxe YAML invalide ({problem}).").format(problem=problem),
-            )
+            problem = " : ".join(p for p in (error.context, error.problem) if p)
+            message = _("syntaxe YAML invalide ({problem}).").format(problem=problem)
+            opened = error.context_mark
+            if opened and mark and opened.line != mark.line:  # an unclosed [ or " above
+                message += " " + _("Voir aussi la ligne {line}.").format(line=opened.line + 1)
+            self.add(mark.line + 1 if mark else 1, "", message)
             return None
         except yaml.YAMLError as error:
             self.add(1, "", _("syntaxe YAML invalide ({problem}).").format(problem=error))
