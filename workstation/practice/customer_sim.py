@@ -29,6 +29,11 @@ UNANNOUNCED_HOLD_COST = 10
 REFORMULATION_GAIN = 5
 #: Lines that match nothing before the customer says they do not understand.
 UNMATCHED_BEFORE_COMPLAINT = 2
+#: What a student says to run the call rather than to answer the customer: with no branch
+#: of the step for it, such a line is neither off the subject nor misunderstood.
+PROCEDURAL_INTENTS = frozenset(
+    {"greeting", "announce_hold", "thanks_wait", "empathy", "apology", "transfer_announce"}
+)
 
 
 @dataclass(frozen=True)
@@ -139,8 +144,9 @@ class SimulatedCustomer:
             self._unmatched = 0
             acts += self._stock("reformulation_heard")
             return acts + self._change_patience(REFORMULATION_GAIN, "reformulation")
-        if first and "greeting" in intents:
-            return acts  # a greeting alone opens the call; nothing to react to yet
+        if intents & PROCEDURAL_INTENTS:
+            self._unmatched = 0
+            return acts  # "I'll put you on hold", "sorry for the wait": nothing to answer
         if self.step.otherwise is not None and not (first and "greeting" not in intents):
             return acts + self._apply(self.step.otherwise)
         self._unmatched += 1

@@ -7,6 +7,7 @@ the same facts.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from gettext import gettext as _
@@ -136,12 +137,44 @@ def _timing_label(name: str) -> str:
     }[name]
 
 
+def action_label(action: str, target: str = "") -> str:
+    """An expected action as the student reads it, in French."""
+    labels = {
+        "hold": _("mise en attente"),
+        "retrieve": _("reprise de l'appel"),
+        "transfer": _("transfert ({target})"),
+        "identity_check": _("vérification d'identité"),
+        "customer_search": _("recherche du client"),
+        "kb_search": _("recherche dans les bases"),
+        "kb_open": _("consultation d'article ({target})"),
+        "qualification": _("fiche de qualification"),
+        "order": _("commande"),
+        "appointment": _("rendez-vous"),
+        "payment": _("paiement"),
+        "payment_plan": _("échéancier"),
+        "promise": _("promesse de paiement"),
+        "callback": _("rappel programmé"),
+        "survey_answer": _("réponse d'enquête"),
+        "survey_complete": _("questionnaire terminé"),
+        "file_update": _("mise à jour de la fiche"),
+        "memo": _("mémo ({target})"),
+        "reply": _("réponse écrite ({target})"),
+        "letter": _("courrier ({target})"),
+        "wrapup": _("post-appel"),
+    }
+    label = labels.get(action, action)
+    if "{target}" in label:
+        return label.format(target=target) if target else label.replace(" ({target})", "")
+    return label
+
+
 def summary(result: Debrief, title: str) -> str:
     """The debriefing in two lines for the student (C4.2); "!" marks a missed target."""
     done, expected = result.score
-    missed = [e.action + (f" {e.target}" if e.target else "") for e in result.expected if not e.ok]
+    missed = [action_label(e.action, e.target) for e in result.expected if not e.ok]
     timings = ", ".join(
-        f"{_timing_label(t.name)} {t.value_s:.0f} s / {t.target_s:.0f} s{'' if t.ok else ' !'}"
+        f"{_timing_label(t.name)} {math.ceil(t.value_s)} s / {t.target_s:.0f} s"
+        + ("" if t.ok else " !")
         for t in result.timings
         if t.value_s is not None
     )

@@ -199,3 +199,11 @@ def test_the_model_student_finds_and_plays_the_good_path() -> None:
     assert good_path(by_action, common)[-1] == Action("identity_check")
     with pytest.raises(NoPath):
         good_path(scenario(), common)  # the "frais" intent of scenario() has no sample
+
+
+def test_announcing_a_hold_is_not_taken_as_off_the_subject(customer: SimulatedCustomer) -> None:
+    customer.answered(0.0)
+    customer.heard(GREETING, 1.0)
+    acts = customer.heard("Je vais vous mettre en attente un instant.", 2.0)
+    assert said(acts) == [] and customer.patience == 100  # no `otherwise`
+    assert said(customer.heard("Euh", 3.0)) == ["Je ne comprends pas."]

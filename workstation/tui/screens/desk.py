@@ -233,7 +233,12 @@ class DeskScreen(Screen[None]):
                 self._campaign_call_answered(event.call_id)
             case cti.ConversationLine(speaker=speaker, text=text):
                 self.query_one(ConversationPanel).add_line(speaker, text)
+            case cti.CallHeld(held=held):
+                self.query_one(ConversationPanel).note(
+                    _("— client en attente —") if held else _("— client repris —")
+                )
             case cti.CallEnded() | cti.CallMissed():
+                self.query_one(ConversationPanel).note(_("— fin de l'appel —"))
                 self._call_ended(event)
             case cti.DialResult(outcome=outcome) if outcome is not cti.DialOutcome.ANSWERED:
                 text = _("Appel vers {number} : {outcome}.")

@@ -30,7 +30,11 @@ class ConversationPanel(Vertical):
     ConversationPanel.-active { display: block; }
     ConversationPanel > #conversation-title { height: 1; color: $text-muted; }
     ConversationPanel > RichLog { height: 1fr; scrollbar-size-vertical: 1; }
-    ConversationPanel > Input { height: 1; border: none; padding: 0 1; }
+    ConversationPanel > Input, ConversationPanel > Input:focus {
+        height: 1;
+        border: none;
+        padding: 0 1;
+    }
     ConversationPanel > Input:focus { background: $boost; }
     """
 
@@ -83,6 +87,10 @@ class ConversationPanel(Vertical):
         """Ctrl+R: type what to say."""
         self.add_class("-active")
         self.query_one(Input).focus()
+
+    def key_escape(self) -> None:
+        """Escape: back to the panels (Tab then moves through them)."""
+        self.screen.set_focus(None)
 
     @on(Input.Submitted, "#conversation-input")
     def _submitted(self, event: Input.Submitted) -> None:
