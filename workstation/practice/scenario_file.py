@@ -22,6 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kb.articles import ID_PATTERN as ARTICLE_ID
 from seed_data import SEED_DIR
+from workstation.practice.intents import IntentMatcher
 from workstation.practice.scenario import (
     ACTIONS,
     COMPETENCES,
@@ -690,7 +691,24 @@ class _Parser(_Reader):
             sample_fields = self.fields(fields["sample"], sample_path, LANGUAGES) or {}
             for language, value in sample_fields.items():
                 samples[language] = self.text(value, _join(sample_path, language))
+                self.sample_heard(
+                    Intent(name, patterns), language, value, _join(sample_path, language)
+                )
         return Intent(name, patterns, samples)
+
+    def sample_heard(self, intent: Intent, language: str, node: Node, path: str) -> None:
+        """The model student says the sample (tests, debriefing): its intent must hear it."""
+        agent = "Camille"
+        sample = node.value if isinstance(node, ScalarNode) else ""
+        matcher = IntentMatcher([intent], language, agent)
+        if sample and intent.name not in matcher.matches(sample.replace("{agent}", agent)):
+            self.add(
+                node,
+                path,
+                _("cette réplique modèle n'est reconnue par aucun motif « {language} ».").format(
+                    language=language
+                ),
+            )
 
     def patterns(self, node: Node, path: str) -> tuple[str, ...]:
         items = self.items(node, path)

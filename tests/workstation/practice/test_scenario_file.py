@@ -368,6 +368,15 @@ def test_duplicated_step(scenarios: Path) -> None:
     ]
 
 
+def test_a_sample_its_intent_does_not_hear(scenarios: Path) -> None:
+    """The model student says the samples: a sample no pattern matches is refused."""
+    path, line = edit(scenarios, CALL, "Ce sont les frais de mise en service.", "C'est payant.")
+    assert check(path) == [
+        f"{shown(path)}:{line}: champ « intents.frais.sample.fr » : cette réplique modèle n'est "
+        "reconnue par aucun motif « fr »."
+    ]
+
+
 def test_english_call_needs_english_patterns(scenarios: Path) -> None:
     path, line = edit(scenarios, CALL, "language: fr", "language: en")
     assert check(path) == [
