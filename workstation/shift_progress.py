@@ -52,7 +52,8 @@ class ShiftProgress:
 
     def value_of(self, metric: str) -> float | Decimal | int | None:
         """The current value of an objective's metric (`ObjectiveView.metric`), or None when
-        the journal of one shift cannot measure it (a rate over a week, a behaviour)."""
+        the journal of one shift cannot measure it (a rate over a week, a behaviour) or,
+        for an average, before the first call."""
         values: dict[str, float | Decimal | int | None] = {
             "calls_handled": self.calls_handled,
             "average_handle_time": self.average_handle_s,
@@ -64,6 +65,21 @@ class ShiftProgress:
             "missed_calls": self.missed_calls,
         }
         return values.get(metric)
+
+
+#: The objective metrics one shift's journal measures (see `ShiftProgress.value_of`).
+MEASURED_METRICS = frozenset(
+    {
+        "calls_handled",
+        "average_handle_time",
+        "answer_delay",
+        "after_call_work",
+        "sales",
+        "surveys_completed",
+        "amount_collected",
+        "missed_calls",
+    }
+)
 
 
 def _mean(values: list[float]) -> float | None:

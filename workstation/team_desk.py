@@ -17,7 +17,13 @@ from crm.services import inbox, users
 from crm.services.inbox import MemoView, NewMemo
 from crm.views import ObjectiveView, ServiceView
 from workstation.clock import Clock
-from workstation.shift_progress import GoalProgress, ShiftProgress, goal_progress, shift_progress
+from workstation.shift_progress import (
+    MEASURED_METRICS,
+    GoalProgress,
+    ShiftProgress,
+    goal_progress,
+    shift_progress,
+)
 
 #: Where proposals go (C4.4 "émettre des propositions"): the supervision service.
 SUPERVISION = "service:supervision"
@@ -87,11 +93,17 @@ def goals(
 ) -> tuple[GoalProgress, ...]:
     """The quantitative objectives against the shift's progress, one per metric: the agent's
     own objective wins over the team's on the same metric (`users.objectives` lists the
-    agent's first), so a student reads the target that applies to this shift (C4.4)."""
+    agent's first), so a student reads the target that applies to this shift (C4.4). The
+    metrics a shift cannot measure (weekly rates) stay in the list of objectives only."""
     seen: set[str] = set()
     found: list[GoalProgress] = []
     for objective in objectives:
-        if objective.target is None or objective.comparison is None or objective.metric in seen:
+        if (
+            objective.target is None
+            or objective.comparison is None
+            or objective.metric in seen
+            or objective.metric not in MEASURED_METRICS
+        ):
             continue
         seen.add(objective.metric)
         found.append(

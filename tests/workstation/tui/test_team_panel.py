@@ -127,12 +127,14 @@ async def test_objectives_progress_live_as_the_journal_grows(
             panel = app.query_one(TeamPanel)
             goals = text(pilot, "#tp-goals")
             assert (
-                "• Questionnaires de satisfaction complets : 0 questionnaires "
+                "• Questionnaires de satisfaction complets : 0 questionnaire "
                 "/ objectif ≥ 5 questionnaires — en cours" in goals
             )
             assert "Durée moyenne de saisie après appel : — / objectif ≤ 60 secondes" in goals
             # The team's "calls handled" objective is shadowed by the agent's own one.
             assert goals.count("Appels traités") == 1 and "≥ 12 appels" in goals
+            # A weekly rate is not measured on one shift: listed with the objectives only.
+            assert "identifié" not in goals and "identifié" in text(pilot, "#tp-objectives")
             loads = panel.loads
 
             # Entries committed while the tab is hidden: nothing is read yet...
@@ -142,13 +144,13 @@ async def test_objectives_progress_live_as_the_journal_grows(
             recorder.flush()
             await settle(pilot)
             assert panel.loads == loads
-            assert "0 questionnaires" in text(pilot, "#tp-goals")
+            assert "complets : 0 questionnaire /" in text(pilot, "#tp-goals")
             # ...and read once when the tab is shown.
             app.query_one(TabbedContent).active = "team-tab"
             await settle(pilot)
             assert panel.loads == loads + 1
             goals = text(pilot, "#tp-goals")
-            assert "complets : 1 questionnaires / objectif ≥ 5" in goals
+            assert "complets : 1 questionnaire / objectif ≥ 5 questionnaires — en cours" in goals
             assert (
                 "✔ Sommes obtenues en recouvrement (échéanciers et promesses de paiement) : "
                 "320,00 € / objectif ≥ 300,00 € — atteint" in goals

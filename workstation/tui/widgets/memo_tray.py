@@ -58,7 +58,8 @@ class MemoTray(Widget):
         height: auto;
     }
     MemoTray Horizontal > Label {
-        width: 9;
+        width: auto;
+        padding-right: 2;
     }
     MemoTray Horizontal > Select {
         width: 1fr;
@@ -69,7 +70,7 @@ class MemoTray(Widget):
     }
     MemoTray #mt-detail {
         height: auto;
-        max-height: 12;
+        max-height: 8;
         border-top: solid $panel;
     }
     MemoTray #mt-status.-error {
@@ -145,9 +146,8 @@ class MemoTray(Widget):
         self.opened: MemoView | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(_("Bannette du service"), classes="mt-title")
         with Horizontal():
-            yield Label(_("Service"))
+            yield Label(_("Bannette du service"), classes="mt-title")
             yield Select([], prompt=_("Choisissez un service"), id="mt-service", compact=True)
         table: DataTable[str] = DataTable(id="mt-list", cursor_type="row", zebra_stripes=True)
         table.add_column(" ", key="status", width=1)
@@ -329,20 +329,19 @@ class MemoTray(Widget):
 
 
 class MemoTab(Widget):
-    """The Mémo tab: the memo form beside the tray; a memo sent shows in the tray at once
-    when it went to the service on screen."""
+    """The Mémo tab: the memo form over the tray (full width, so the tray's columns read in
+    full); a memo sent shows in the tray at once when it went to the service on screen."""
 
     DEFAULT_CSS = """
     MemoTab {
-        layout: horizontal;
         height: 1fr;
     }
     MemoTab > MemoForm {
-        width: 1fr;
+        height: 55%;
     }
     MemoTab > MemoTray {
-        width: 1fr;
-        border-left: solid $panel;
+        height: 1fr;
+        border-top: solid $accent;
     }
     """
 

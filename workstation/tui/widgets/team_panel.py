@@ -56,6 +56,8 @@ def _number(value: float | Decimal | int, unit: str) -> str:
         return f"{Decimal(str(value)).quantize(Decimal('0.01'))} €".replace(".", ",")
     if isinstance(value, int):
         text = str(value)
+        if value in (0, 1) and len(unit) > 2 and unit.endswith("s"):
+            unit = unit[:-1]  # 1 appel, 0 vente: French keeps 0 and 1 singular
     else:
         text = f"{Decimal(str(value)).normalize():f}".replace(".", ",")
     return f"{text} {unit}".rstrip()
