@@ -9,7 +9,7 @@ happened (card shown, identity checked, customer selected…) for the desk and t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from gettext import gettext as _
@@ -37,7 +37,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm import validation
 from crm.errors import CrmError, ValidationError
-from crm.views import CustomerCard, CustomerSummary, InvoiceView
+from crm.views import CustomerCard, CustomerSummary, InteractionView, InvoiceView
 from workstation.customer_desk import (
     IDENTITY_CHECKS,
     CustomerDesk,
@@ -340,6 +340,15 @@ class CustomerPanel(Widget):
         """Load the customer's card (in a worker) and show it."""
         self.customer_id = customer_id
         self._load_card(customer_id, self._desk.clock.monotonic())
+
+    def add_to_history(self, entry: InteractionView) -> None:
+        """Show an entry just recorded (a call note) at the top of the card's history,
+        without reading the card again; ignored when another customer is on screen."""
+        card = self.card
+        if card is None or entry.customer_id != card.summary.id:
+            return
+        self.card = replace(card, last_interactions=(entry, *card.last_interactions))
+        self._render_card(self.card)
 
     def show_unknown(self, caller_number: str) -> None:
         """The caller's number matched nobody: offer a search and the prospect form."""

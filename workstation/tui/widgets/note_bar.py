@@ -79,6 +79,8 @@ class NoteBar(Widget):
         taken_at: str
         #: Notes of this call so far, this one included.
         count: int
+        #: The history entry written (for the card on screen; not journaled).
+        entry: InteractionView
 
     @dataclass
     class Invalid(Message):
@@ -206,6 +208,7 @@ class NoteBar(Widget):
                 text=note.summary,
                 taken_at=note.started_at.isoformat(),
                 count=self.count,
+                entry=note,
             )
         )
         time = note.started_at.astimezone(PARIS).strftime("%H:%M")
