@@ -715,8 +715,9 @@ class DeskScreen(Screen[None]):
     @on(NoteBar.NoteAdded)
     def _note(self, message: NoteBar.NoteAdded) -> None:
         # Under the note's own call: after wrap-up the desk has no current call any more.
-        payload = {field.name: plain(getattr(message, field.name)) for field in fields(message)}
+        payload = {f.name: plain(getattr(message, f.name)) for f in fields(message) if f.name != "entry"}
         self.acvd.record("note.add", payload, message.call_id)
+        self.query_one(CustomerPanel).add_to_history(message.entry)
 
     @on(NoteBar.Invalid)
     def _note_invalid(self, message: NoteBar.Invalid) -> None:
