@@ -715,7 +715,9 @@ class DeskScreen(Screen[None]):
     @on(NoteBar.NoteAdded)
     def _note(self, message: NoteBar.NoteAdded) -> None:
         # Under the note's own call: after wrap-up the desk has no current call any more.
-        payload = {f.name: plain(getattr(message, f.name)) for f in fields(message) if f.name != "entry"}
+        payload = {
+            f.name: plain(getattr(message, f.name)) for f in fields(message) if f.name != "entry"
+        }
         self.acvd.record("note.add", payload, message.call_id)
         self.query_one(CustomerPanel).add_to_history(message.entry)
 
