@@ -122,7 +122,8 @@ async def test_notes_during_a_call_are_kept_with_it(
     ]
     assert len(opened) == 3
 
-    # In the customer history, with the call it belongs to.
+    # On the card on screen at once, and in the customer history, with its call.
+    assert panel.card is not None and panel.card.last_interactions[0].id == note.id
     history = interactions.history(app.runtime.session_factory, sophie, page_size=5).items
     assert (history[0].channel, history[0].call_id) == ("note", call_id)
 
