@@ -104,6 +104,12 @@ async def visible(pilot: Pilot, selector: str) -> bool:
     return region.width > 0 and region.height > 0 and screen.contains_region(region)
 
 
+def in_sight(pilot: Pilot, selector: str) -> bool:
+    """Whether the widget lies whole on the screen as it is, without scrolling to it."""
+    region = pilot.app.query_one(selector).region
+    return region.height > 0 and pilot.app.screen.region.contains_region(region)
+
+
 def count(factory: sessionmaker, model: type) -> int:
     with factory() as session:
         return session.scalar(select(func.count()).select_from(model)) or 0
@@ -187,7 +193,8 @@ async def test_three_instalment_plan_negotiated_by_keyboard(
         # The plan covers his debt: he leaves the collection list.
         assert petit not in [item.customer.id for item in panel.items]
         assert text_of(pilot, "#cp-customer") == (
-            "Ce client n'a aucune facture échue hors échéancier."
+            "Le client affiché n'a aucune facture échue hors échéancier : "
+            "choisissez un client dans la liste (flèches, Entrée)."
         )
     (agreed,) = captured.of(CollectionPanel.PlanAgreed)
     assert (agreed.customer_id, agreed.instalments, agreed.total_amount) == (petit, 3, "149.94")
@@ -235,10 +242,34 @@ async def test_plan_rules_refuse_with_the_rule_and_write_nothing(
             await pilot.press("ctrl+l")
             await settle(pilot)
             assert expected in text_of(pilot, "#cp-error")
+            # Walk-through bug: the rule was written under the fold, below the promise and
+            # callback rows, and the agent saw nothing happen.
+            assert in_sight(pilot, "#cp-error")
             assert panel.quote is None
     assert len(captured.of(CollectionPanel.FormError)) == len(cases)
     assert captured.of(CollectionPanel.PlanAgreed) == []
     assert (count(factory, PaymentPlan), count(factory, Instalment)) == (plans, instalments)
+
+
+async def test_enter_on_the_first_row_selects_it_when_the_desk_customer_is_not_listed(
+    seeded_session_factory: sessionmaker,  # noqa: F811
+    clock: VirtualClock,
+) -> None:
+    """Walk-through bug: the desk's customer (no overdue invoice) left the cursor on the first
+    row, and Entrée there did nothing: the newcomer could not pick the first debtor."""
+    factory = seeded_session_factory
+    leclercq = customer_id(factory, "CL0000012")
+    panel = CollectionPanel(make_desk(factory, clock), id="panel")
+    async with Harness(panel).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        panel.show_customer(customer_id(factory, "CL0000001"))  # nothing overdue
+        await settle(pilot)
+        assert "choisissez un client dans la liste" in text_of(pilot, "#cp-customer")
+        panel.query_one("#cp-list").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert panel.customer_id == leclercq
+        assert "79 jours de retard" in text_of(pilot, "#cp-customer")
 
 
 async def test_promise_to_pay_and_callback(

@@ -28,14 +28,15 @@ from crm.errors import CrmError, FieldError, field_errors
 from crm.services.outbound import PlanQuote
 from crm.views import CollectionItem
 from workstation.campaign_desk import PARIS, CampaignDesk, PlanRequest
+from workstation.dispositions import N_
 from workstation.tui.widgets.customer_panel import euros
 
 #: Payment methods offered for a plan, as the CRM's codes.
 PLAN_METHODS: tuple[tuple[str, str], ...] = (
-    ("card", "Carte bancaire"),
-    ("direct_debit", "Prélèvement SEPA"),
-    ("cheque", "Chèque"),
-    ("transfer", "Virement"),
+    ("card", N_("Carte bancaire")),
+    ("direct_debit", N_("Prélèvement SEPA")),
+    ("cheque", N_("Chèque")),
+    ("transfer", N_("Virement")),
 )
 
 
@@ -84,6 +85,12 @@ class CollectionPanel(Widget):
     }
     CollectionPanel #cp-error {
         color: $error;
+        height: auto;
+        max-height: 4;
+    }
+    CollectionPanel #cp-status {
+        height: auto;
+        max-height: 2;
     }
     CollectionPanel #cp-status.-saved {
         color: $success;
@@ -217,8 +224,10 @@ class CollectionPanel(Widget):
                 yield Label(_("Rappel le"))
                 yield Input(id="cp-callback", placeholder=_("JJ/MM/AAAA HH:MM"), compact=True)
                 yield Button(_("Programmer"), id="cp-callback-button")
-            yield Static("", id="cp-error", markup=False)
-            yield Static("", id="cp-status", markup=False)
+        # Below the scrolling form, always in sight: a refused plan's rule or "Échéancier
+        # enregistré" must not land under the fold where the agent never looks.
+        yield Static("", id="cp-error", markup=False)
+        yield Static("", id="cp-status", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#cp-list", DataTable)
@@ -289,7 +298,10 @@ class CollectionPanel(Widget):
             self._show_customer()
 
     @on(DataTable.RowHighlighted, "#cp-list")
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(DataTable.RowSelected, "#cp-list")
+    def _row_highlighted(self, event: DataTable.RowHighlighted | DataTable.RowSelected) -> None:
+        # Entrée too: when the desk's customer is not in the list, the cursor already sits on
+        # the first row and moving onto it again highlights nothing.
         event.stop()
         key = event.row_key.value
         if key is not None and int(key) != self.customer_id:
@@ -302,7 +314,10 @@ class CollectionPanel(Widget):
         item = self._item()
         if item is None:
             if self.customer_id is not None:
-                text = _("Ce client n'a aucune facture échue hors échéancier.")
+                text = _(
+                    "Le client affiché n'a aucune facture échue hors échéancier : "
+                    "choisissez un client dans la liste (flèches, Entrée)."
+                )
             elif self.items:
                 text = _("Aucun client sélectionné.")
             else:
@@ -315,11 +330,15 @@ class CollectionPanel(Widget):
                 if item.last_contact_at is not None
                 else _("jamais")
             )
+            # A company is listed by its name: say it first, then who to ask for.
+            company = f"{customer.company_name}, " if customer.company_name else ""
             text = _(
-                "{civility} {first} {last_name} ({number}) — {amount} dus depuis le {oldest} "
+                "{company}{civility} {first} {last_name} ({number}) — {amount} dus depuis le "
+                "{oldest} "
                 "({days} jours de retard)\nFactures : {invoices}\nÉtapes franchies : "
                 "{reminders}\nContacts de recouvrement : {contacts} (dernier : {last})"
             ).format(
+                company=company,
                 civility=customer.civility,
                 first=customer.first_name,
                 last_name=customer.last_name,
