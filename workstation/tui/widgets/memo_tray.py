@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable, Label, Select, Static
@@ -68,7 +68,7 @@ class MemoTray(Widget):
         height: 1fr;
         min-height: 5;
     }
-    MemoTray #mt-detail {
+    MemoTray #mt-detail-box {
         height: auto;
         max-height: 8;
         border-top: solid $panel;
@@ -157,8 +157,9 @@ class MemoTray(Widget):
         table.add_column(_("De"), key="author", width=16)
         table.add_column(_("Reçu le"), key="time", width=11)
         yield table
-        yield Static(_("Entrée : lire le mémo · Ctrl+O : classer traité"), id="mt-detail",
-                     markup=False)  # fmt: skip
+        with VerticalScroll(id="mt-detail-box"):
+            yield Static(_("Entrée : lire le mémo · Ctrl+O : classer traité"), id="mt-detail",
+                         markup=False)  # fmt: skip
         yield Static("", id="mt-status", markup=False)
 
     def on_mount(self) -> None:
@@ -337,7 +338,7 @@ class MemoTab(Widget):
         height: 1fr;
     }
     MemoTab > MemoForm {
-        height: 55%;
+        height: 50%;
     }
     MemoTab > MemoTray {
         height: 1fr;
