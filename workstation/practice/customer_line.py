@@ -120,6 +120,7 @@ class CustomerOnLine:
                     self._finished.set()
                 else:
                     await self._call.say(str(item))
+                    self.customer.spoke(self.clock.monotonic())
             except AmiError as error:  # the call went away meanwhile: nothing more to say
                 self._note("scenario.error", {"error": str(error)}, self.call_id)
 

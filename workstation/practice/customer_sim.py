@@ -155,6 +155,11 @@ class SimulatedCustomer:
             acts += self._stock("not_understood")
         return acts
 
+    def spoke(self, now: float) -> None:
+        """The customer's line reached the student: the student's silence counts from now."""
+        if self._hold_started is None:
+            self._last_activity = max(self._last_activity, now)
+
     def did(self, action: str, target: str, now: float) -> list[Act]:
         """The student did `action` (hold, transfer, kb_open…) on `target` (may be empty)."""
         if self.ended or self._connected_at is None:

@@ -94,8 +94,11 @@ def debrief(
     services_by_extension: Mapping[str, str],
 ) -> Debrief:
     """What the student did on this call against what the scenario expected."""
-    ringing = _first(entries, "call.ringing", "practice.call")
-    answered = _first(entries, "call.answered", "scenario.start")
+    # The ring starts when the student's phone rings, not when the caller joined the queue.
+    ringing = _first(entries, "call.ringing")
+    ringing = _first(entries, "practice.call") if ringing is None else ringing
+    answered = _first(entries, "call.answered")
+    answered = _first(entries, "scenario.start") if answered is None else answered
     hangup = _first(entries, "call.hangup")
     wrapped = _first(entries, "wrapup.done")
     identified = _first(entries, "crm.identity_check")

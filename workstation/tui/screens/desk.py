@@ -515,6 +515,9 @@ class DeskScreen(Screen[None]):
 
     @on(ConversationPanel.Spoken)
     def _spoken(self, message: ConversationPanel.Spoken) -> None:
+        if self.agent.state not in IN_CALL:
+            self.notify(_("Aucun client en ligne : décrochez d'abord (F5)."), severity="warning")
+            return
         # The line comes back as a ConversationLine from the PBX, which shows and journals it:
         # what the panel shows is what the customer received.
         self._operate(_("Parler"), lambda: self.agent.say(message.text))
