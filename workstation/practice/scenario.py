@@ -244,4 +244,3 @@ class Common:
 
     intents: tuple[Intent, ...]
     reactions: dict[str, dict[str, tuple[str, ...]]]  # kind -> language -> lines
-
