@@ -165,11 +165,17 @@ async def test_the_memo_tab_shows_the_service_tray(
     await _until(pilot, lambda: tray.memos and tray.memos[0].status == "done")
     with factory() as session:
         assert session.get(Memo, urgent.id).status == "done"
+    status = tray.query_one("#mt-status", Static)
+    assert "« Serveur de facturation en panne » classé traité." in str(status.render())
+    await pilot.press("ctrl+o")  # filed twice: said, not journaled again
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    assert "déjà classé traité" in str(status.render())
 
     kinds = [(e.kind, e.payload) for e in _entries(app) if e.kind.startswith("memo.")]
     assert ("memo.read", {"memo_id": urgent.id, "service_code": "accueil", "kind": "anomaly",
                           "priority": "urgent", "was_unread": True}) in kinds  # fmt: skip
-    assert ("memo.done", {"memo_id": urgent.id, "service_code": "accueil"}) in kinds
+    assert kinds.count(("memo.done", {"memo_id": urgent.id, "service_code": "accueil"})) == 1
     assert any(kind == "memo.tray" for kind, _payload in kinds)
 
     # Another service's tray, chosen from the org chart.

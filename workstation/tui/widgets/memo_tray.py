@@ -144,6 +144,8 @@ class MemoTray(Widget):
         self.memos: tuple[MemoView, ...] = ()
         #: The memo opened last (its text is shown under the list).
         self.opened: MemoView | None = None
+        #: What the last change did, shown before the tray's counts once it is read again.
+        self._done_text = ""
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -228,11 +230,13 @@ class MemoTray(Widget):
         if message.memos:
             table.move_cursor(row=min(row, len(message.memos) - 1))
         unread = sum(1 for memo in message.memos if memo.status == "unread")
-        self._status(
+        counts = (
             _("{n} mémo(s), dont {unread} non lu(s).").format(n=len(message.memos), unread=unread)
             if message.memos
             else _("Aucun mémo dans cette bannette.")
         )
+        done_text, self._done_text = self._done_text, ""
+        self._status(f"{done_text} {counts}".strip())
         if message.announce:
             self.post_message(self.TrayShown(message.service_code, len(message.memos), unread))
 
@@ -266,6 +270,9 @@ class MemoTray(Widget):
             self._status(error.message, error=True)
             self.post_message(self.Invalid((error,)))
             return
+        if memo.status == "done":
+            self._status(_("Ce mémo est déjà classé traité."))
+            return
         self._change(memo.id, "done", memo.status == "unread")
 
     @work(thread=True, group="tray-change", exit_on_error=False)
@@ -284,7 +291,7 @@ class MemoTray(Widget):
         memo, code = message.memo, self.service_code or ""
         if message.status == "done":
             self.post_message(self.MemoDone(memo.id, code))
-            self._status(_("Mémo « {subject} » classé traité.").format(subject=memo.subject))
+            self._done_text = _("Mémo « {subject} » classé traité.").format(subject=memo.subject)
         else:
             self.post_message(
                 self.MemoRead(memo.id, code, memo.kind, memo.priority, message.was_unread)
