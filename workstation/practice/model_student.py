@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from gettext import gettext as _
 
 from workstation.practice.customer_sim import HangUp, SimulatedCustomer
 from workstation.practice.scenario import CallScenario, Common, Intent, Reaction
@@ -37,11 +38,12 @@ class NoPath(Exception):
     """The scenario cannot be finished by a model student; the message says why (French)."""
 
 
-def _samples(scenario: CallScenario, common: Common) -> dict[str, str]:
+def _samples(scenario: CallScenario, common: Common, agent_name: str) -> dict[str, str]:
     intents: dict[str, Intent] = {i.name: i for i in common.intents}
     intents.update({i.name: i for i in scenario.intents})
+    first_name = (agent_name.split() or ["Camille"])[0]
     return {
-        name: intent.samples[scenario.language]
+        name: intent.samples[scenario.language].replace("{agent}", first_name)
         for name, intent in intents.items()
         if scenario.language in intent.samples
     }
@@ -54,12 +56,12 @@ def _move(reaction: Reaction, samples: dict[str, str]) -> Move | None:
     return Line(text) if text else None
 
 
-def good_path(scenario: CallScenario, common: Common) -> list[Move]:
+def good_path(scenario: CallScenario, common: Common, agent_name: str = "Camille") -> list[Move]:
     """The moves from the greeting to an end, penalty-free branches first."""
-    samples = _samples(scenario, common)
+    samples = _samples(scenario, common, agent_name)
     greeting = samples.get("greeting")
     if scenario.behaviour.greeting_required and not greeting:
-        raise NoPath("l'intention « greeting » n'a pas de réplique modèle dans cette langue")
+        raise NoPath(_("l'intention « greeting » n'a pas de réplique modèle dans cette langue"))
     start: list[Move] = [Line(greeting)] if greeting else []
     best: list[Move] | None = None
     for allow_penalties in (False, True):
@@ -81,7 +83,7 @@ def good_path(scenario: CallScenario, common: Common) -> list[Move]:
                     queue.append((reaction.goto, [*moves, move]))
         if best is not None:
             return best
-    raise NoPath("aucune suite de répliques modèles ou d'actions ne mène à une fin (« end »)")
+    raise NoPath(_("aucune suite de répliques modèles ou d'actions ne mène à une fin (« end »)"))
 
 
 def rehearse(
@@ -91,7 +93,7 @@ def rehearse(
     customer = SimulatedCustomer(scenario, common, agent_name=agent_name)
     customer.answered(0.0)
     now = 0.0
-    for move in good_path(scenario, common):
+    for move in good_path(scenario, common, agent_name):
         now += 2.0
         acts = (
             customer.heard(move.text, now)
@@ -102,7 +104,9 @@ def rehearse(
             break
     if not customer.ended:
         raise NoPath(
-            f"la réplique modèle ne fait pas avancer le dialogue (arrêt à l'étape "
-            f"« {customer.step.id} ») : vérifiez les motifs et les exemples (« sample »)"
+            _(
+                "la réplique modèle ne fait pas avancer le dialogue (arrêt à l'étape « {step} ») :"
+                " vérifiez les motifs et les exemples (« sample »)"
+            ).format(step=customer.step.id)
         )
     return customer

@@ -23,6 +23,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from kb.articles import ID_PATTERN as ARTICLE_ID
 from seed_data import SEED_DIR
 from workstation.practice.intents import IntentMatcher
+from workstation.practice.model_student import NoPath, rehearse
 from workstation.practice.scenario import (
     ACTIONS,
     COMPETENCES,
@@ -1281,6 +1282,21 @@ class _ScenarioSet:
         for loaded in self.checked:
             for ref in loaded.refs:
                 self._resolve(loaded, ref)
+            if common_value is not None:
+                self._rehearse(loaded, common_value)
+
+    def _rehearse(self, loaded: _Loaded, common: Common) -> None:
+        """A call nobody can finish is a broken call: the model student must reach an end."""
+        if loaded.problems or not isinstance(loaded.value, CallScenario):
+            return
+        try:
+            rehearse(loaded.value, common)
+        except NoPath as error:
+            _Reader(loaded).add(
+                loaded.id_line,
+                "steps",
+                _("le dialogue ne peut pas être mené à son terme : {why}.").format(why=error),
+            )
 
     @classmethod
     def for_directory(

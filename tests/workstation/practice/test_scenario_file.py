@@ -524,3 +524,12 @@ def test_the_seed_scenarios_load_without_a_problem() -> None:
     for shift in library.shifts:
         for weighted in shift.calls:
             assert library.call(weighted.call).direction == "inbound"
+
+
+def test_a_dialogue_nobody_can_finish_is_refused(scenarios: Path) -> None:
+    # The only end needs an intent whose model line ("sample") is missing.
+    path, _line = edit(scenarios, OUTBOUND, "intent: closing", "intent: proposal")
+    problems = check(path)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{shown(path)}:2: champ « steps » : le dialogue ne peut pas")
+    assert "ne mène à une fin" in problems[0]
