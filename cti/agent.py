@@ -7,6 +7,11 @@ changed): `Linkedid` is the call id, `Uniqueid` the channel id. The agent is rec
 queue member `Interface` (`Local/<ext>@agents/nm`) and by its channel name prefix, never by
 CallerID: the agent's leg carries the customer's number.
 
+A call placed straight to the agent's extension (`internal` `_1XX`: `Dial(Local/<ext>@agents/nm)`,
+the dialer-style call of 18) has no queue and no Agent* event: it rings on the `DialBegin` whose
+`DestChannel` is the agent's `Local/<ext>@agents-N;1` and whose caller is an outside leg
+(`PSTN_LEG`), is answered on `DialEnd ANSWER` for that leg, and is then handled like a queue call.
+
 Domain events (frozen, stamped with the clock's monotonic time) go to subscribers; the
 workstation journals them. Conversation lines travel as `UserEvent: AcvdLine` tied to the call
 by its Linkedid, so a customer can be played by a program or by a person in another terminal.
@@ -65,6 +70,11 @@ CALL_EVENTS = (
 )
 #: Numbers the `[outbound]` context dials (French national format).
 OUTBOUND_NUMBER = re.compile(r"^0\d{9}$")
+#: A caller from outside (cti.customer.CUSTOMER_LEG): the trainer's customer
+#: (`pstn-customer`) or an external number (`pstn`, 18), always the half `;1` that dials.
+#: A call from another agent comes from `Local/<ext>@internal-N;2` (Atxfer, 13) or
+#: `Local/<ext>@agent-phone-N;1` (manual consultation, 15) and does not match.
+PSTN_LEG = re.compile(r"^Local/\d+@(pstn|pstn-customer)-[0-9a-f]+;1$")
 
 
 class AgentError(AmiError):
@@ -709,6 +719,48 @@ class Agent:
             event = parse_event(message)
             if event is not None:
                 self._on_event(event)
+        elif (
+            call is None
+            and message.event == "DialBegin"
+            and (message.get("DestChannel") or "").startswith(self.identity.prefixes[0])
+        ):
+            event = parse_event(message)
+            if isinstance(event, DialEvent):
+                self._direct_call(event)
+
+    def _direct_call(self, event: DialEvent) -> None:
+        """A call dialled straight to the agent's handset, outside any queue (18): it rings.
+
+        Only an outside caller rings the workstation (the trainer's customer, an external
+        number, a customer blind-transferred here by a colleague). A colleague's consultation
+        (Atxfer or a manual one) is left alone as before: the handset rings unanswered and the
+        colleague's own consultation ends on its no-answer timeout (14).
+        """
+        if not PSTN_LEG.match(event.channel) or not event.dest_channel.endswith(";1"):
+            return
+        # The caller's own snapshot carries its number and name: the agent leg of a Dial()
+        # carries the dialled extension instead (`DestCallerIDNum: 101`, 18).
+        self.call = Call(
+            event.linkedid,
+            "inbound",
+            self._now(),
+            number=event.caller_id_num,
+            name=event.caller_id_name,
+            customer=event.channel,
+            leg=event.dest_channel,
+            leg_uniqueid=event.dest_uniqueid,
+        )
+        self._set_state(AgentState.RINGING)
+        self._emit(
+            CallRinging(
+                self._now(),
+                event.linkedid,
+                "inbound",
+                "",
+                event.caller_id_num,
+                event.caller_id_name,
+            )
+        )
 
     def _on_event(self, event: object) -> None:
         handler = getattr(self, f"_on_{type(event).__name__}", None)
@@ -792,7 +844,9 @@ class Agent:
     def _missed(self, call: Call, reason: str) -> None:
         self.call = None
         self._emit(CallMissed(self._now(), call.call_id, reason))
-        self._set_state(self._idle_state())
+        # A direct call can ring during after-call work (paused with its reason): back to it.
+        in_wrap_up = bool(self.queues) and self.paused and self.pause_reason == WRAP_UP_REASON
+        self._set_state(AgentState.WRAP_UP if in_wrap_up else self._idle_state())
 
     def _on_QueueCallerEvent(self, event: QueueCallerEvent) -> None:
         call = self.call
@@ -850,7 +904,19 @@ class Agent:
 
     def _on_DialEvent(self, event: DialEvent) -> None:
         call = self.call
-        if call is None or call.direction != "outbound":
+        if call is None:
+            return
+        if call.direction == "inbound":
+            # A direct call (no queue, no AgentConnect): the Dial() of our leg tells (18).
+            if call.queue or event.name != "DialEnd" or event.dest_channel != call.leg:
+                return
+            if event.dial_status == "ANSWER":
+                self._connected(call)
+            elif not call.connected:
+                # CANCEL: the caller hung up while ringing; NOANSWER: Dial's timeout.
+                self._missed(call, "abandoned" if event.dial_status == "CANCEL" else "no_answer")
+            return
+        if call.direction != "outbound":
             return
         if event.uniqueid != call.leg_uniqueid and (not call.leg or event.channel != call.leg):
             return

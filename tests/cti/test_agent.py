@@ -401,3 +401,196 @@ async def test_a_customer_played_from_another_connection(
     customer.close()
     await client.close()
     await other.close()
+
+
+# --- a call straight to the extension, outside any queue ------------------------------------
+
+
+async def test_a_dialer_style_call_to_the_extension_rings_and_connects_18() -> None:
+    # 18: the external number answers, then `internal` dials Local/101@agents/nm (no queue).
+    replay = Replay("18-outbound-external-first").run()
+    assert replay.states == [S.RINGING, S.TALKING, S.LOGGED_OUT]  # never logged in a queue
+    (ringing,) = replay.of(CallRinging)
+    assert (ringing.direction, ringing.queue, ringing.number, ringing.name) == (
+        "inbound",
+        "",
+        "0140000001",  # the caller's, not the agent leg's `CallerIDNum: 101`
+        "Client",
+    )
+    (ended,) = replay.of(CallEnded)
+    assert ended.call_id == ringing.call_id == "1795749887.10"  # the external leg's Linkedid
+    assert (ended.by, ended.cause) == ("customer", 16)  # 0140000001 hung up after 9 s
+    assert not replay.of(CallMissed)
+
+
+class Classroom:
+    """Students' workstations (Agent per extension) and a trainer's console, on the live PBX."""
+
+    def __init__(self, pbx: PbxServer, clock: VirtualClock) -> None:
+        self.pbx, self.clock = pbx, clock
+        self.clients: list[AmiClient] = []
+        self.events: dict[str, list[DomainEvent]] = {}
+        self.agents: dict[str, Agent] = {}
+        self.news: list[object] = []
+
+    async def client(self) -> AmiClient:
+        client = client_for(self.pbx, self.clock)
+        await run(self.clock, client.connect())
+        self.clients.append(client)
+        return client
+
+    async def student(self, extension: str) -> Agent:
+        agent = Agent(await self.client(), self.clock, AgentIdentity(extension))
+        self.events[extension] = []
+        agent.subscribe(self.events[extension].append)
+        self.agents[extension] = agent
+        return agent
+
+    async def do(self, coroutine: object) -> object:
+        result = await run(self.clock, coroutine)
+        await self.clock.advance(0.1)  # the events the action causes
+        return result
+
+    def of(self, extension: str, kind: type[DomainEvent]) -> list[DomainEvent]:
+        return [e for e in self.events[extension] if isinstance(e, kind)]
+
+    def states(self, extension: str) -> list[AgentState]:
+        return [e.state for e in self.of(extension, StateChanged)]  # type: ignore[attr-defined]
+
+    async def close(self) -> None:
+        for agent in self.agents.values():
+            agent.close()
+        for client in self.clients:
+            await client.close()
+
+
+@pytest.fixture
+async def room(pbx: PbxServer, clock: VirtualClock) -> Classroom:
+    room = Classroom(pbx, clock)
+    yield room
+    await room.close()
+
+
+async def test_the_trainer_rings_one_student_straight_on_the_extension(room: Classroom) -> None:
+    from cti.customer import CustomerCall, CustomerNews
+
+    agent = await room.student("101")
+    other = await room.student("102")  # the next student's handset stays quiet
+    news: list[CustomerNews] = []
+    customer = CustomerCall(await room.client(), news.append)
+    # A paused student still rings: the call is for the handset, not for a queue.
+    await room.do(agent.login(["accueil"], paused=True, reason="Formation"))
+    await room.do(agent.wait_for_state(S.PAUSED))
+
+    call_id = await room.do(customer.place("0611223344", "M. Petit", extension="101"))
+    await room.do(agent.wait_for_state(S.RINGING))
+    (ringing,) = room.of("101", CallRinging)
+    assert (ringing.call_id, ringing.direction, ringing.queue) == (call_id, "inbound", "")
+    assert (ringing.number, ringing.name) == ("0611223344", "M. Petit")
+    assert news == []  # still ringing for the customer
+    await room.do(agent.answer())  # F5 on the desk
+    await room.do(agent.wait_for_state(S.TALKING))
+    assert [(n.kind, n.text) for n in news] == [("answered", "Agent 101")]
+
+    await room.do(customer.say("Bonjour, je rappelle pour mon dossier."))
+    await room.do(agent.say("Bonjour monsieur Petit, je vous écoute."))
+    lines = [(e.speaker, e.text, e.call_id) for e in room.of("101", ConversationLine)]
+    assert lines == [
+        ("customer", "Bonjour, je rappelle pour mon dossier.", call_id),
+        ("agent", "Bonjour monsieur Petit, je vous écoute.", call_id),
+    ]
+    await room.do(agent.hold())
+    assert agent.state is S.ON_HOLD
+    await room.do(agent.retrieve())
+    assert agent.state is S.TALKING
+    await room.do(agent.hangup())
+    (ended,) = room.of("101", CallEnded)
+    assert (ended.call_id, ended.by, ended.cause) == (call_id, "agent", 16)
+    assert room.states("101")[-3:] == [S.ON_HOLD, S.TALKING, S.WRAP_UP]
+    assert [(n.kind, n.text) for n in news] == [
+        ("answered", "Agent 101"),
+        ("line", "Bonjour monsieur Petit, je vous écoute."),
+        ("hold", ""),
+        ("retrieved", ""),
+        ("ended", "Normal Clearing"),
+    ]
+    assert room.events["102"] == [] and other.call is None
+    customer.close()
+
+
+async def test_a_direct_call_rejected_abandoned_or_not_answered_is_missed(
+    room: Classroom,
+) -> None:
+    from cti.customer import CustomerCall
+
+    agent = await room.student("101")  # not in any queue: the handset rings all the same
+    trainer = await room.client()
+    reasons = []
+    for ending in ("reject", "abandon", "timeout"):
+        customer = CustomerCall(trainer, lambda news: None)
+        call_id = await room.do(customer.place("0611223344", "M. Petit", extension="101"))
+        await room.do(agent.wait_for_state(S.RINGING))
+        if ending == "reject":
+            await room.do(agent.reject())
+        elif ending == "abandon":
+            await room.do(customer.hang_up())
+        else:
+            await room.clock.advance(20.5)  # internal's Dial(…,20)
+        await room.do(agent.wait_for_state(S.LOGGED_OUT))
+        (missed,) = [e for e in room.of("101", CallMissed) if e.call_id == call_id]
+        reasons.append(missed.reason)
+        customer.close()
+    assert reasons == ["rejected", "abandoned", "no_answer"]
+    assert room.of("101", CallEnded) == [] and agent.call is None
+
+
+async def test_a_direct_call_can_be_blind_transferred(room: Classroom) -> None:
+    from cti.customer import CustomerCall, CustomerNews
+
+    agent = await room.student("101")
+    news: list[CustomerNews] = []
+    customer = CustomerCall(await room.client(), news.append)
+    await room.do(customer.place("0611223344", "M. Petit", extension="101"))
+    await room.do(agent.wait_for_state(S.RINGING))
+    await room.do(agent.answer())
+    await room.do(agent.blind_transfer("210"))
+    (transferred,) = room.of("101", CallTransferred)
+    assert (transferred.kind, transferred.target) == ("blind", "210")
+    assert [e.by for e in room.of("101", CallEnded)] == ["transfer"]
+    assert [(n.kind, n.text) for n in news][-1] == ("transferred", "210")
+    assert not customer.ended
+    customer.close()
+
+
+async def test_a_colleague_consulting_the_extension_does_not_ring_the_desk(
+    room: Classroom,
+) -> None:
+    """102 consults 101 (Atxfer to internal 101) as before: 101's workstation stays quiet and
+    102 comes back to the customer; a customer 102 blind-transfers to 101 does ring 101."""
+    from cti.customer import CustomerCall
+
+    student, colleague = await room.student("101"), await room.student("102")
+    customer = CustomerCall(await room.client(), lambda news: None)
+    await room.do(colleague.login(["accueil"]))
+    call_id = await room.do(customer.place("0611223344", "Mme Durand", "accueil"))
+    await room.do(colleague.wait_for_state(S.RINGING))
+    await room.do(colleague.answer())
+    await room.do(colleague.wait_for_state(S.TALKING))
+
+    await room.do(colleague.consult("101"))
+    await room.do(colleague.wait_for_state(S.CONSULTING))
+    await room.clock.advance(2)  # 101's handset rings (Local/101@agents-N;1 from internal)
+    assert room.events["101"] == [] and student.call is None
+    await room.do(colleague.cancel_consultation())
+    await room.do(colleague.wait_for_state(S.TALKING))
+
+    await room.do(colleague.blind_transfer("101"))
+    await room.do(student.wait_for_state(S.RINGING))
+    (ringing,) = room.of("101", CallRinging)
+    assert (ringing.call_id, ringing.number, ringing.name) == (call_id, "0611223344", "Mme Durand")
+    await room.do(student.answer())
+    await room.do(student.wait_for_state(S.TALKING))
+    assert [e.by for e in room.of("102", CallEnded)] == ["transfer"]
+    await room.do(customer.hang_up())
+    assert [e.by for e in room.of("101", CallEnded)] == ["customer"]
+    customer.close()
