@@ -79,6 +79,8 @@ class MessageView:
     attachments: tuple[str, ...]
     customer_civility: str | None = None
     customer_last_name: str | None = None
+    #: "CL0000007": which customer a letter attached to the reply must be addressed to.
+    customer_number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,7 @@ def _message_view(message: Message, customer: Customer | None = None) -> Message
         attachments=tuple(line for line in message.attachments.splitlines() if line),
         customer_civility=customer.civility if customer else None,
         customer_last_name=customer.last_name if customer else None,
+        customer_number=customer.number if customer else None,
     )
 
 

@@ -192,3 +192,60 @@ async def test_french_search_annotation_draft_and_bad_attachment_at_120x40(
             app.query_one(selector).focus()
             await settle(pilot)
             assert on_screen(pilot, selector)
+
+
+async def test_walkthrough_open_by_enter_letter_produced_later_and_for_the_right_customer(
+    seeded_session_factory: sessionmaker,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Walk-through bugs: Entrée on the list opened nothing (no line highlighted); a letter
+    produced after the inbox was shown was not offered in "Joindre"; a letter addressed to
+    another customer could be attached to Mr Wilson's reply; the desk was not told whose
+    message it was."""
+    clock = VirtualClock()
+    letters = tmp_path / "courriers"
+    letters.mkdir()
+    desk = InboxDesk(seeded_session_factory, clock, letters_dir=letters)
+    app = Harness(desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        panel = app.query_one(InboxPanel)
+        search = app.query_one("#ip-search", Input)
+        search.focus()
+        search.value = "wilson"
+        await pilot.press("enter")
+        await settle(pilot)
+        app.query_one("#ip-list", OptionList).focus()
+        # Produced in Courrier while the inbox was already on screen.
+        wrong = letters / "reply-english-customer-CL0000696-Pruvost.docx"
+        right = letters / "reply-english-customer-CL0000007-Wilson.docx"
+        wrong.write_bytes(b"PK")
+        right.write_bytes(b"PK")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert panel.current is not None and panel.current.subject == ENGLISH
+        [opened] = app.of(InboxPanel.MessageOpened)
+        assert opened.customer_id == panel.current.customer_id is not None
+        assert "Client : CL0000007" in str(app.query_one("#ip-reading", Static).render())
+        choices = app.query_one("#ip-file")
+        assert [str(prompt) for prompt, _value in choices._options[1:]] == [
+            right.name,
+            wrong.name,
+        ]
+        choices.value = str(wrong)
+        await settle(pilot)
+        assert panel.attachments == []
+        error = app.query_one("#ip-piece_jointe-error", Static)
+        assert error.has_class("-shown")
+        assert "adressé au client CL0000696, pas à l'expéditeur (CL0000007)" in str(error.render())
+        choices.value = str(right)
+        await settle(pilot)
+        assert panel.attachments == [str(right)]
+        body = app.query_one("#ip-body", TextArea)
+        body.text = "Please find our letter attached."
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+    [answered] = app.of(InboxPanel.MessageAnswered)
+    assert answered.attachments == (right.name,)
+    sent = [r for r in rows(seeded_session_factory) if r[1] == "sent"]
+    assert sent and right.name in sent[-1][4] and wrong.name not in sent[-1][4]

@@ -9,6 +9,7 @@ worker threads; refused fields show beside them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from gettext import gettext as _
@@ -30,6 +31,8 @@ from crm.errors import CrmError, FieldError, ValidationError
 from crm.services.inbox import MessageView, SentReply
 from workstation.inbox_desk import LANGUAGE_LABELS, InboxDesk, compose_reply, reply_frame
 
+#: A customer number inside a produced letter's file name.
+_CUSTOMER_NUMBER = re.compile(r"CL\d{7}")
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -117,6 +120,9 @@ class InboxPanel(Widget):
         message_id: int
         language: str
         waited_s: float
+        #: The customer who wrote (None: unknown sender), for the desk to show their card, so
+        #: that a letter produced in Courrier is addressed to them.
+        customer_id: int | None = None
 
     @dataclass
     class MessageAnswered(Message):
@@ -329,6 +335,10 @@ class InboxPanel(Widget):
         options.add_options(Option(Text(_line(m)), id=str(m.id)) for m in messages)
         if not messages:
             options.add_option(Option(_("(aucun message)"), disabled=True))
+        else:
+            # Entrée on the list opens the first message at once: with nothing highlighted
+            # it did nothing, and a newcomer thought the list was broken.
+            options.highlighted = 0
 
     # -- reading and annotation -------------------------------------------------------------
 
@@ -341,10 +351,14 @@ class InboxPanel(Widget):
     def open_message(self, message_id: int) -> None:
         """Read the message `message_id` in the reading pane (marks it read)."""
         self._status_before = next((m.status for m in self.shown if m.id == message_id), "")
-        self._run("open", lambda: self._desk.open(message_id))
+        # The letters folder is read again: a letter produced since the list was loaded must
+        # be offered in "Joindre".
+        self._run("open", lambda: (self._desk.open(message_id), self._desk.attachable_files()))
 
     def _after_open(self, result: object) -> None:
-        message: MessageView = result  # type: ignore[assignment]
+        message: MessageView
+        message, files = result  # type: ignore[misc]
+        self.query_one("#ip-file", Select).set_options((path.name, str(path)) for path in files)
         self.current = message
         self._opened_at = self._desk.clock.monotonic()
         self.attachments = []
@@ -356,6 +370,8 @@ class InboxPanel(Widget):
             language=_(language),
             subject=message.subject,
         )
+        if message.customer_number:
+            header += "\n" + _("Client : {number}").format(number=message.customer_number)
         self.query_one("#ip-reading", Static).update(f"{header}\n\n{message.body}")
         self.query_one("#ip-annotation", Input).value = message.annotation
         frame = reply_frame(message)
@@ -365,7 +381,9 @@ class InboxPanel(Widget):
         self._show_attached()
         self._status("")
         waited = (self._desk.clock.now() - message.received_at).total_seconds()
-        self.post_message(self.MessageOpened(message.id, message.language, max(0.0, waited)))
+        self.post_message(
+            self.MessageOpened(message.id, message.language, max(0.0, waited), message.customer_id)
+        )
 
     @on(Input.Submitted, "#ip-annotation")
     def _annotate(self, event: Input.Submitted) -> None:
@@ -385,9 +403,43 @@ class InboxPanel(Widget):
     @on(Select.Changed, "#ip-file")
     def _file_chosen(self, event: Select.Changed) -> None:
         event.stop()
-        if isinstance(event.value, str) and event.value not in self.attachments:
-            self.attachments.append(event.value)
+        chosen = event.value
+        if (
+            isinstance(chosen, str)
+            and chosen not in self.attachments
+            and not self._other_customer(chosen)
+        ):
+            self.attachments.append(chosen)
             self._show_attached()
+        # Back to the prompt: the list adds a file each time, even the one just refused.
+        with self.prevent(Select.Changed):
+            event.select.clear()
+
+    def _other_customer(self, path: str) -> bool:
+        """Refuse a produced letter addressed to another customer than the sender (its file
+        name carries the customer number, e.g. relance-impaye-1-CL0000696-Pruvost.docx)."""
+        name = path.rsplit("/", 1)[-1]
+        numbers = set(_CUSTOMER_NUMBER.findall(name))
+        expected = self.current.customer_number if self.current is not None else None
+        if not numbers or expected in numbers:
+            return False
+        self._clear_errors()
+        label = self.query_one("#ip-piece_jointe-error", Static)
+        if expected is None:
+            text = _(
+                "« {name} » est un courrier adressé à un client ({number}) : l'expéditeur de "
+                "ce message n'est pas un client identifié."
+            )
+        else:
+            text = _(
+                "« {name} » est adressé au client {number}, pas à l'expéditeur ({expected}) : "
+                "produisez la lettre pour {expected} dans l'onglet Courrier."
+            )
+        message = text.format(name=name, number=", ".join(sorted(numbers)), expected=expected)
+        label.update(message)
+        label.add_class("-shown")
+        self.post_message(self.Invalid((FieldError("piece_jointe", message),)))
+        return True
 
     def attach(self, path: str) -> None:
         """Attach the file `path` to the reply (checked when the reply is saved or sent)."""
