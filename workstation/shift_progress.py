@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from gettext import gettext as _
 from typing import Any, Protocol
 
 
@@ -159,6 +160,39 @@ class GoalProgress:
     #: True when the target is reached (at_least) or kept (at_most); None when unmeasured
     #: or, for an average, before its first call.
     met: bool | None
+
+
+#: Metrics whose objective is a ceiling (a duration, misses); the others are floors.
+AT_MOST_METRICS = frozenset(
+    {"average_handle_time", "answer_delay", "after_call_work", "missed_calls"}
+)
+
+
+def metric_label(metric: str) -> tuple[str, str]:
+    """The French label and unit of a measured metric, for objectives written as bare
+    numbers (a practice shift's `objectives`)."""
+    return {
+        "calls_handled": (_("Appels traités"), _("appels")),
+        "average_handle_time": (_("Durée moyenne de traitement d'un appel"), _("secondes")),
+        "answer_delay": (_("Délai moyen de décroché"), _("secondes")),
+        "after_call_work": (_("Durée moyenne du post-appel"), _("secondes")),
+        "sales": (_("Ventes conclues"), _("ventes")),
+        "surveys_completed": (_("Questionnaires complets"), _("questionnaires")),
+        "amount_collected": (_("Montant recouvré ou promis"), "€"),
+        "missed_calls": (_("Appels manqués"), _("appels")),
+    }[metric]
+
+
+def practice_goals(
+    objectives: Mapping[str, float], progress: ShiftProgress
+) -> tuple[GoalProgress, ...]:
+    """A practice shift's objectives (metric -> target) against its progress (C4.4)."""
+    found = []
+    for metric, target in objectives.items():
+        label, unit = metric_label(metric)
+        comparison = "at_most" if metric in AT_MOST_METRICS else "at_least"
+        found.append(goal_progress(metric, label, Decimal(str(target)), comparison, unit, progress))
+    return tuple(found)
 
 
 def goal_progress(

@@ -22,6 +22,7 @@ from workstation.shift_progress import (
     GoalProgress,
     ShiftProgress,
     goal_progress,
+    practice_goals,
     shift_progress,
 )
 
@@ -58,6 +59,8 @@ class TeamDesk:
         self.shift_id = shift_id
         self._session_factory = session_factory
         self._engine = engine
+        #: A practice shift's own objectives (metric -> target), which then apply (issue 8).
+        self.practice_objectives: dict[str, float] = {}
 
     def view(self) -> TeamView:
         """The org chart, the agent's objectives and the shift's progress as of now."""
@@ -69,6 +72,10 @@ class TeamDesk:
         entries = journal.iter_entries(self._engine, self.shift_id) if self.shift_id else ()
         progress = shift_progress(entries)
         org_chart = users.org_chart(self._session_factory)
+        if self.practice_objectives:
+            return TeamView(
+                org_chart, objectives, progress, practice_goals(self.practice_objectives, progress)
+            )
         return TeamView(org_chart, objectives, progress, goals(objectives, progress))
 
     def propose(self, subject: str, body: str) -> MemoView:

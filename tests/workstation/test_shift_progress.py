@@ -7,7 +7,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from workstation.shift_progress import ShiftProgress, goal_progress, shift_progress
+from workstation.shift_progress import (
+    ShiftProgress,
+    goal_progress,
+    practice_goals,
+    shift_progress,
+)
 
 S = 1_000_000_000  # nanoseconds in a second
 
@@ -92,3 +97,14 @@ def test_goal_progress_compares_with_the_target() -> None:
         "after_call_work", "Saisie", Decimal("60"), "at_most", "s", shift_progress([])
     )
     assert (before.current, before.met) == (None, None)
+
+
+def test_a_practice_shift_sets_its_own_targets_with_the_right_direction() -> None:
+    progress = ShiftProgress(3, 320.0, 5.0, 0, 1, 2)
+    found = {g.metric: g for g in practice_goals({"calls_handled": 4, "average_handle_time": 300,
+                                                  "sales": 1}, progress)}  # fmt: skip
+    assert (found["calls_handled"].comparison, found["calls_handled"].met) == ("at_least", False)
+    assert found["calls_handled"].label == "Appels traités"
+    handle = found["average_handle_time"]
+    assert (handle.comparison, handle.current, handle.met) == ("at_most", 320.0, False)
+    assert found["sales"].met is True and found["sales"].target == Decimal("1")

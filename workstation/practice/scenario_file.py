@@ -51,6 +51,7 @@ from workstation.practice.scenario import (
     TimedMessage,
     WeightedCall,
 )
+from workstation.shift_progress import MEASURED_METRICS
 
 #: The trainers' scenarios shipped with the workstation.
 SCENARIOS_DIR = SEED_DIR / "scenarios"
@@ -79,7 +80,7 @@ ACTION_TARGETS: dict[str, str] = {
 }
 ARRIVAL_ORDERS: tuple[str, ...] = ("sequence", "random")
 #: The objectives a shift may set (README, `objectives`), checked by the shift progress (C4.4).
-OBJECTIVES: tuple[str, ...] = ("calls_handled", "average_handle_s", "sales", "survey_completions")
+OBJECTIVES: tuple[str, ...] = tuple(sorted(MEASURED_METRICS))
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _STEP_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")

@@ -143,6 +143,8 @@ class AcvdApp(App[None]):
             return
         shift_id = self.journal.shift_id if self.journal else None
         services = await asyncio.to_thread(build_desk_services, self.runtime, self.user, shift_id)
+        if self.practice is not None:
+            services.team.practice_objectives = dict(self.practice[0].objectives)
         await self.push_screen(DeskScreen(agent, services, self.user.role, self.user.id))
         if self.practice is not None:
             await self._start_practice(agent)

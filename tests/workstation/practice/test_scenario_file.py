@@ -178,7 +178,7 @@ def test_shift_converts_minutes_to_seconds() -> None:
     assert shift.arrivals == Arrivals(10.0, 30.0, 90.0, "random")
     assert shift.outbound == (OutboundList("SAT-2026", "test-enquete", 2),)
     assert shift.messages == (TimedMessage(240.0, "test-mail-en"),)
-    assert shift.objectives == {"calls_handled": 5.0, "average_handle_s": 300.0}
+    assert shift.objectives == {"calls_handled": 5.0, "average_handle_time": 300.0}
 
 
 def test_library_holds_every_scenario_by_id(scenarios: Path) -> None:
