@@ -131,11 +131,19 @@ def create_order(
         boxes = [offer for offer in subscriptions if offer.kind == "box"]
         mobiles = [offer for offer in subscriptions if offer.kind == "mobile"]
         existing = _active_contract_kinds(session, customer.id)
-        if len(boxes) > 1 or (boxes and existing["box"]):
+        if len(boxes) > 1:
             raise RuleViolation(
                 "one_box",
-                _("Un client ne peut avoir qu'une seule box : proposez un changement d'offre."),
+                _("Une seule box par commande : choisissez-en une."),
             )
+        # A box ordered by a box customer is a change of offer (KB OFF-020): the new box
+        # replaces the current one, without a new activation fee.
+        replaced = _box_change(session, customer.id, boxes[0], now) if boxes else None
+        if replaced is not None:
+            change = _("Changement d'offre : {new} en remplacement de {old}.").format(
+                new=boxes[0].name, old=replaced
+            )
+            note = f"{change} {note}".strip()
         has_box = bool(boxes) or existing["box"] > 0
         for code in order.options:
             target = offers[code].applies_to
@@ -160,7 +168,7 @@ def create_order(
             lines.append(_line(offer, 1, mode))
         for code, quantity in order.equipment:
             lines.append(_line(offers[code], quantity, "one_off"))
-        if boxes:
+        if boxes and replaced is None:
             fee = session.scalar(select(Offer).where(Offer.code == rules.activation_fee_code))
             if fee is None:
                 raise NotFound(
@@ -253,6 +261,46 @@ def _line(offer: Offer, quantity: int, billing: str) -> OrderLine:
     return OrderLine(
         offer=offer, label=offer.name, quantity=quantity, unit_price=price, billing=billing
     )
+
+
+def _box_change(session: Session, customer_id: int, box: Offer, now: datetime) -> str | None:
+    """The name of the box `box` replaces, None for a first box; refused when it is the same
+    box, or a cheaper one while the current box is still under engagement (OFF-020)."""
+    current = session.execute(
+        select(Contract, Offer)
+        .join(Offer, Contract.offer_id == Offer.id)
+        .where(
+            Contract.customer_id == customer_id,
+            Contract.status != "terminated",
+            Offer.kind == "box",
+        )
+        .order_by(Contract.start_date.desc())
+    ).first()
+    if current is None:
+        return None
+    contract, offer = current
+    if offer.code == box.code:
+        raise RuleViolation(
+            "same_box",
+            _("Le client a déjà la {name} : proposez une option ou une autre box.").format(
+                name=offer.name
+            ),
+        )
+    today = local_date(now)
+    new_price = box.monthly_price or ZERO
+    if (
+        new_price < contract.monthly_price
+        and contract.engagement_end is not None
+        and contract.engagement_end > today
+    ):
+        raise RuleViolation(
+            "downgrade_engaged",
+            _(
+                "Passage à une box moins chère impossible avant la fin de l'engagement de la "
+                "{name} ({date}) : voir l'article OFF-020."
+            ).format(name=offer.name, date=contract.engagement_end.strftime("%d/%m/%Y")),
+        )
+    return offer.name
 
 
 def _active_contract_kinds(session: Session, customer_id: int) -> Counter[str]:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, table
 from sqlalchemy.orm import sessionmaker
 
 from crm.errors import NotFound, RuleViolation, ValidationError
-from crm.models import CRM_TABLES, Contract, Customer, Offer
+from crm.models import CRM_TABLES, Contract, Customer, Offer, Order
 from crm.services import appointments, orders
 from crm.services.appointments import NewAppointment, installation_slots
 from crm.services.orders import NewOrder, PricingRules
@@ -187,9 +187,42 @@ def test_bundle_discount_counts_existing_plans(
     assert order.discount_monthly == Decimal("5.00")
     assert order.total_monthly == Decimal("9.99") * 2 + Decimal("5.00") - Decimal("5.00")
     assert order.total_one_off == Decimal("0.00")
-    with pytest.raises(RuleViolation, match="une seule box") as caught:
-        orders.create_order(session_factory, NewOrder(customer, offers=("BOX-ULTRA",)), now=NOW)
-    assert caught.value.rule == "one_box"
+    with pytest.raises(RuleViolation, match="a déjà la Box Essentielle") as caught:
+        orders.create_order(session_factory, NewOrder(customer, offers=("BOX-ESS",)), now=NOW)
+    assert caught.value.rule == "same_box"
+
+
+def test_a_box_customer_changes_box_without_activation_fee(
+    session_factory: sessionmaker, customer: int
+) -> None:
+    """Walk-through: 3 customers in 4 have a box and the seller was told to "propose a change
+    of offer" that nothing allowed. OFF-020: moving up is possible at any time, no new 48 € fee;
+    moving down waits for the end of the engagement."""
+    with session_factory.begin() as session:
+        box = session.scalar(select(Offer).where(Offer.code == "BOX-PLUS"))
+        assert box is not None
+        session.add(
+            Contract(
+                customer_id=customer,
+                offer_id=box.id,
+                start_date=date(2026, 6, 1),
+                engagement_end=date(2027, 6, 1),
+                monthly_price=box.monthly_price,
+            )
+        )
+    with pytest.raises(RuleViolation, match="fin de l'engagement de la Box Plus") as caught:
+        orders.create_order(session_factory, NewOrder(customer, offers=("BOX-ESS",)), now=NOW)
+    assert caught.value.rule == "downgrade_engaged"
+    order = orders.create_order(
+        session_factory, NewOrder(customer, offers=("BOX-ULTRA",)), now=NOW, rules=RULES
+    )
+    assert [line.offer_code for line in order.lines] == ["BOX-ULTRA"]
+    assert order.total_one_off == Decimal("0.00")
+    assert order.total_monthly == Decimal("49.99")
+    with session_factory() as session:
+        row = session.scalar(select(Order).where(Order.number == order.number))
+        assert row is not None
+        assert row.note.startswith("Changement d'offre : Box Ultra en remplacement de Box Plus.")
 
 
 def test_forfait_2h_gets_no_bundle_discount(session_factory: sessionmaker, customer: int) -> None:
@@ -245,7 +278,7 @@ BAD_ORDERS: list[tuple[dict[str, Any], type[Exception], str]] = [
     ({"equipment": (("EQ-KALO-A5", 11),)}, ValidationError, "Quantité invalide"),
     ({"offers": ("MOB-50",), "options": ("OPT-CINE",)}, RuleViolation, "demande une box"),
     ({"offers": ("BOX-ESS",), "options": ("OPT-ASSURANCE",)}, RuleViolation, "forfait mobile"),
-    ({"offers": ("BOX-ESS", "BOX-PLUS")}, RuleViolation, "une seule box"),
+    ({"offers": ("BOX-ESS", "BOX-PLUS")}, RuleViolation, "Une seule box par commande"),
     ({"offers": ("MOB-50",), "channel": "pigeon"}, ValidationError, "Valeur invalide"),
     ({"offers": ("MOB-50",), "customer_id": 404}, NotFound, "Client introuvable"),
     ({"offers": ("MOB-50",), "agent_id": 404}, NotFound, "Conseiller introuvable"),
