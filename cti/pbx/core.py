@@ -208,6 +208,25 @@ class Pbx:
         self.chan_event("NewCallerid", two, cid)
         self.chan_event("NewConnectedLine", two)
 
+    def set_dialled_callerid(self, one: Channel, caller: Channel) -> None:
+        """Caller id events of a pair dialled by the `Dial()` application (17, 18).
+
+        Dial gives the dialled `;1` the caller's name with the caller's *extension* as number
+        (`CallerIDNum: 101` on `Local/101@agents-N;1` for a call to 101) and the caller's id
+        as connected line; the `;2` half sees them the other way round.
+        """
+        two = one.peer
+        assert two is not None
+        cid = [("CID-CallingPres", "0 (Presentation Allowed, Not Screened)")]
+        one.cid_num, one.cid_name = caller.exten, caller.cid_name
+        one.conn_num, one.conn_name = caller.cid_num, caller.cid_name
+        self.chan_event("NewCallerid", one, cid)
+        self.chan_event("NewConnectedLine", one)
+        two.cid_num, two.cid_name = one.conn_num, one.conn_name
+        two.conn_num, two.conn_name = one.cid_num, one.cid_name
+        self.chan_event("NewCallerid", two, cid)
+        self.chan_event("NewConnectedLine", two)
+
     def local_bridge(self, one: Channel) -> None:
         two = one.peer
         assert two is not None
@@ -241,11 +260,13 @@ class Pbx:
         dialstring: str | None = None,
         linkedid: tuple[str, int] | None = None,
         begin: bool = True,
+        dial_app: bool = False,
     ) -> DialAttempt | None:
         """Dial `Local/<exten>@<context>[/opts]` from `caller` (or for Originate, caller None).
 
         Returns the attempt, or None when the channel could not be created (on_fail is then
         called with CHANUNAVAIL, after the Hangup events of the short-lived pair if any).
+        `dial_app`: dialled by the `Dial()` application, whose caller ids differ from Queue's.
         """
         parsed = parse_local(target)
         if parsed is None:
@@ -256,7 +277,9 @@ class Pbx:
         if variables:
             one.variables.update(variables)
             two.variables.update(variables)
-        if caller is not None:
+        if caller is not None and dial_app:
+            self.set_dialled_callerid(one, caller)
+        elif caller is not None:
             self.set_callerid(one, caller.cid_num, caller.cid_name, originate=False)
         elif callerid is not None:
             self.set_callerid(one, callerid[0], callerid[1], originate=True)

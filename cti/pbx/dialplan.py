@@ -326,5 +326,6 @@ class Dialplan:
             on_ringing=ringing,
             timeout=timeout,
             dialstring=target.removeprefix("Local/"),
+            dial_app=True,
         )
         holder.append(attempt)

@@ -296,6 +296,29 @@ async def test_the_demo_company_pstn_answers_any_french_number(clock: VirtualClo
     assert (result["Response"], result["Reason"]) == ("Success", "4")
 
 
+async def test_a_customer_dialled_straight_to_an_extension_like_18(h: Harness) -> None:
+    """`internal` 101 dials the handset with Dial(): no queue event, Dial's caller ids (18)."""
+    h.act("Originate", Channel="Local/0611223344@pstn-customer/n", Context="internal",
+          Exten="101", Priority="1", CallerID='"M. Petit" <0611223344>', Async="true")  # fmt: skip
+    await h.clock.advance(1)
+    customer, leg = "Local/0611223344@pstn-customer-00000000;1", "Local/101@agents-00000001;1"
+    [begin] = h.named("DialBegin", DestChannel=leg)
+    assert (begin["Channel"], begin["Context"], begin["Exten"]) == (customer, "internal", "101")
+    assert (begin["CallerIDNum"], begin["CallerIDName"]) == ("0611223344", "M. Petit")
+    assert begin["DialString"] == "101@agents/nm"
+    # Dial gives the dialled leg the caller's extension and name; the handset sees the caller.
+    assert (begin["DestCallerIDNum"], begin["DestCallerIDName"]) == ("101", "M. Petit")
+    assert begin["DestConnectedLineNum"] == "0611223344"
+    [handset] = h.named("NewCallerid", Channel=leg[:-1] + "2")
+    assert (handset["CallerIDNum"], handset["ConnectedLineNum"]) == ("0611223344", "101")
+    assert h.named("DialState", DestChannel=leg, DialStatus="RINGING")
+    assert h.named("AgentCalled") == []
+    h.answer(leg)
+    assert [e["DialStatus"] for e in h.named("DialEnd", DestChannel=leg)] == ["ANSWER"]
+    entered = [(e["Channel"], e["BridgeNumChannels"]) for e in h.named("BridgeEnter")]
+    assert entered == [(leg, "1"), (customer, "2")]
+
+
 async def test_hold_by_the_handset_and_resume_by_key(h: Harness) -> None:
     h.login("accueil", "101")
     h.act(
