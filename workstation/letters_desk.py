@@ -235,6 +235,14 @@ class LettersDesk:
         """The company's letter templates, by file name."""
         return list_templates(self._templates_dir)
 
+    def customer_label(self, customer_id: int) -> str:
+        """ "Thomas Petit — CL0000003": who the letter will be written to, shown before a
+        template is chosen (`NotFound` if the customer is gone)."""
+        card = customers.customer_card(self._session_factory, customer_id, now=self.clock.now())
+        summary = card.summary
+        name = f"{summary.first_name} {summary.last_name}".strip()
+        return _("Client : {name} — {number}").format(name=name, number=summary.number)
+
     def draft(self, template: LetterTemplate, customer_id: int) -> LetterDraft:
         """`template` filled from the customer's file as of now; `MergeError` if the template
         cannot be read, `NotFound` if the customer is gone."""

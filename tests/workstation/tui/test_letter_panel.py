@@ -195,3 +195,23 @@ async def test_amount_typed_the_french_way_at_120x40(
         [produced] = app.of(LetterPanel.LetterProduced)
         assert "1 234,56 €" in text_of(Path(produced.path))
         assert "M. Thomas PETIT" in text_of(Path(produced.path))
+
+
+async def test_the_customer_is_named_before_a_template_is_chosen(
+    seeded_session_factory: sessionmaker,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Walk-through bug: with no template chosen the panel said "Chargement de la fiche…"
+    for ever, so the newcomer could not see who the letter would be written to."""
+    wilson = find_by_number(seeded_session_factory, "CL0000007")
+    assert wilson is not None
+    app = Harness(letters_desk(seeded_session_factory, tmp_path, VirtualClock()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.query_one(LetterPanel)
+        panel.show_customer(wilson.id)
+        await settle(pilot)
+        assert str(app.query_one("#lp-customer", Static).render()) == (
+            "Client : James Wilson — CL0000007"
+        )
+        assert str(app.query_one("#lp-status", Static).render()) == "Choisissez la lettre-type."
+        assert panel.draft is None

@@ -147,6 +147,11 @@ class LetterPanel(Widget):
         draft: LetterDraft
 
     @dataclass
+    class _Named(Message):
+        customer_id: int
+        label: str
+
+    @dataclass
     class _Produced(Message):
         letter: ProducedLetter
         produced_at: float
@@ -244,7 +249,26 @@ class LetterPanel(Widget):
             self._show_fields(None)
             return
         self.query_one("#lp-customer", Static).update(_("Chargement de la fiche…"))
+        if self._template() is None:
+            # No draft to load yet: still say who the letter is for (it stayed on
+            # "Chargement de la fiche…" until a template was chosen).
+            self._load_name(customer_id)
         self._load_draft()
+
+    @work(thread=True, exclusive=True, group="letters-name", exit_on_error=False)
+    def _load_name(self, customer_id: int) -> None:
+        try:
+            label = self._desk.customer_label(customer_id)
+        except CrmError as error:
+            self.post_message(self._Refused(error))
+            return
+        self.post_message(self._Named(customer_id, label))
+
+    def on_letter_panel__named(self, message: _Named) -> None:
+        if message.customer_id != self.customer_id or self.draft is not None:
+            return  # another customer meanwhile, or the draft already named them
+        self.query_one("#lp-customer", Static).update(message.label)
+        self._status(_("Choisissez la lettre-type."))
 
     def choose_template(self, name: str) -> None:
         """Select the template called `name` (the file stem, e.g. "relance-impaye-1")."""
