@@ -89,6 +89,9 @@ class PbxConfig:
     #: Whether any other 0XXXXXXXXX answers like …01 (the demo company: customers called
     #: back); the reference peer knows only the five test numbers.
     pstn_any_number: bool = False
+    #: Whether `[internal]` `_1XX` dials the agent with option `t` (the shipped plan: the agent
+    #: of a direct call may transfer it with Atxfer); the reference peer dials without it.
+    internal_agent_transfer: bool = False
     #: `Dial()` timeout of `[outbound]` and `[internal]`.
     dial_timeout: float = 20.0
     #: Attended-transfer target no-answer timeout (features.conf atxfernoanswertimeout).
@@ -156,6 +159,7 @@ def default_config(secret: str = CTI_PLACEHOLDER_SECRET) -> PbxConfig:
         queues=queues,
         service_extensions=COMPANY_EXTENSIONS,
         pstn_any_number=True,
+        internal_agent_transfer=True,
     )
 
 

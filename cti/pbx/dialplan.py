@@ -14,8 +14,8 @@ Contexts (cti/asterisk/extensions.conf holds the same plan for a real Asterisk):
 * `pstn`: 0140000001 answers after 2 s, …02 busy, …03 never answers, …04 congestion,
   …05 answers then hangs up after 4 s; any other 0XXXXXXXXX (a customer called back)
   answers after 2 s like …01.
-* `internal`: 2XX dials `[phones]`, 1XX dials an agent, 0XXXXXXXXX goes to `outbound`,
-  parking spaces retrieve a parked call.
+* `internal`: 2XX dials `[phones]`, 1XX dials an agent (`Dial(…,t)` in the shipped plan: the
+  agent may transfer), 0XXXXXXXXX goes to `outbound`, parking spaces retrieve a parked call.
 * `phones` `2XX`: ring 2 s, answer; 299 never answers.
 * `hold`: `moh` plays music, `wait` waits (the Redirect-hold recipe).
 * `parkedcalls`: 701–720 retrieve a parked call.
@@ -236,7 +236,12 @@ class Dialplan:
             self.pbx.parking.retrieve(ch, exten)
         elif cfg.is_agent(exten):
             self._at(ch, "internal", exten, 2, "Dial")
-            self.dial_app(ch, f"Local/{exten}@agents/nm", cfg.dial_timeout)
+            self.dial_app(
+                ch,
+                f"Local/{exten}@agents/nm",
+                cfg.dial_timeout,
+                callee_transfers=cfg.internal_agent_transfer,
+            )
         else:
             self._at(ch, "internal", exten, 2, "Dial")
             self.dial_app(ch, f"Local/{exten}@phones/n", cfg.dial_timeout)
@@ -281,8 +286,13 @@ class Dialplan:
         self.dial_app(ch, target + "/n", self.config.parking.comebackdialtime)
 
     # ------------------------------------------------------------------- Dial
-    def dial_app(self, ch: Channel, target: str, timeout: float) -> None:
-        """`Dial(<target>,<timeout>)`: bridge on answer, then the caller's dialplan ends."""
+    def dial_app(
+        self, ch: Channel, target: str, timeout: float, *, callee_transfers: bool = False
+    ) -> None:
+        """`Dial(<target>,<timeout>)`: bridge on answer, then the caller's dialplan ends.
+
+        `callee_transfers`: option `t`, the called party may transfer (Atxfer).
+        """
         pbx = self.pbx
 
         previous = ch.on_hangup  # e.g. the queue of a parked-then-called-back customer
@@ -328,4 +338,6 @@ class Dialplan:
             dialstring=target.removeprefix("Local/"),
             dial_app=True,
         )
+        if attempt is not None and callee_transfers:
+            attempt.dest.variables["CAN_TRANSFER"] = "1"
         holder.append(attempt)

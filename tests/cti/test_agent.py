@@ -594,3 +594,33 @@ async def test_a_colleague_consulting_the_extension_does_not_ring_the_desk(
     await room.do(customer.hang_up())
     assert [e.by for e in room.of("101", CallEnded)] == ["customer"]
     customer.close()
+
+
+async def test_a_direct_call_can_be_transferred_after_a_consultation(room: Classroom) -> None:
+    from cti.customer import CustomerCall, CustomerNews
+
+    agent = await room.student("101")
+    news: list[CustomerNews] = []
+    customer = CustomerCall(await room.client(), news.append)
+    call_id = await room.do(customer.place("0611223344", "M. Petit", extension="101"))
+    await room.do(agent.wait_for_state(S.RINGING))
+    await room.do(agent.answer())
+    # internal's Dial(…,t) gives the student the transfer right, as Queue(…,t) does.
+    await room.do(agent.consult("220"))
+    await room.do(agent.wait_for_state(S.CONSULTING))
+    await room.clock.advance(3)  # the billing service picks up
+    await room.do(agent.complete_transfer())
+    (transferred,) = room.of("101", CallTransferred)
+    assert (transferred.call_id, transferred.kind, transferred.target) == (
+        call_id,
+        "attended",
+        "220",
+    )
+    assert [e.by for e in room.of("101", CallEnded)] == ["transfer"]
+    assert [(n.kind, n.text) for n in news] == [
+        ("answered", "Agent 101"),
+        ("hold", ""),
+        ("retrieved", ""),
+        ("transferred", "220"),
+    ]
+    customer.close()

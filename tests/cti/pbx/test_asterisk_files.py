@@ -96,6 +96,10 @@ def test_extensions_cover_the_number_plan() -> None:
     for context in ("agents", "agents-dbflag", "agent-answer", "agent-hold", "agent-phone"):
         patterns = {value.split(",")[0] for key, value in plan[context] if key == "exten"}
         assert "_1XX" in patterns  # covers 101-130
+    # [internal] _1XX (a call straight to a student) gives the transfer right like the built-in.
+    dial_agent = [v for _k, v in plan["internal"] if "@agents/nm" in v]
+    assert dial_agent == ["n,Dial(Local/${EXTEN}@agents/nm,20,t)"]
+    assert config.internal_agent_transfer
     pstn = {value.split(",")[0] for key, value in plan["pstn"] if key == "exten"}
     assert pstn == {f"014000000{n}" for n in range(1, 6)} | {"_0XXXXXXXXX"}
     parking = dict(sections("res_parking.conf")["default"])
