@@ -494,7 +494,9 @@ def receive_message(session_factory: sessionmaker, incoming: IncomingMessage) ->
     check = validation.Checker()
     channel = check(validation.choice, incoming.channel, MESSAGE_CHANNELS, field="canal")
     language = check(validation.choice, incoming.language, LANGUAGES, field="langue")
-    sender = check(validation.text_value, incoming.sender, field="expediteur", max_length=254)
+    # Without a sender address, a known customer writes from the address on their file.
+    sender = check(validation.text_value, incoming.sender, field="expediteur", max_length=254,
+                   required=not incoming.customer_number)  # fmt: skip
     subject = check(validation.text_value, incoming.subject, field="objet", max_length=200)
     body = check(validation.text_value, incoming.body, field="message", max_length=20000)
     check.raise_if_any()
@@ -509,6 +511,8 @@ def receive_message(session_factory: sessionmaker, incoming: IncomingMessage) ->
                 raise NotFound(
                     _("Client introuvable : « {n} ».").format(n=incoming.customer_number)
                 )
+        if not sender and customer is not None:
+            sender = customer.email or f"{customer.first_name} {customer.last_name}".strip()
         row = Message(
             channel=channel,
             language=language,

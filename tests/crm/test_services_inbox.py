@@ -184,3 +184,37 @@ def test_refused_memos_write_nothing(seeded_session_factory: sessionmaker) -> No
     with pytest.raises(NotFound, match="Service inconnu"):
         inbox.service_tray(sf, "marketing")
     assert snapshot(sf) == before
+
+
+def test_a_message_arrives_from_a_customer_of_the_file(
+    seeded_session_factory: sessionmaker,
+) -> None:
+    sf = seeded_session_factory
+    view = inbox.receive_message(
+        sf,
+        inbox.IncomingMessage(channel="email", language="en", sender="", subject="Moving house",
+                              body="Hello, I am moving next month.", received_at=NOW,
+                              customer_number="CL0000001"),
+    )  # fmt: skip
+    assert (view.folder, view.status, view.language) == ("inbox", "unread", "en")
+    assert view.sender == "sophie.durand@free.fr" and view.customer_id is not None
+    assert message_id(sf, "Moving house") == view.id
+
+
+def test_refused_incoming_messages_write_nothing(seeded_session_factory: sessionmaker) -> None:
+    sf = seeded_session_factory
+    before = snapshot(sf)
+    with pytest.raises(ValidationError) as error:
+        inbox.receive_message(
+            sf,
+            inbox.IncomingMessage(channel="fax", language="de", sender="", subject="",
+                                  body="x", received_at=NOW),
+        )  # fmt: skip
+    assert {e.field for e in error.value.errors} == {"canal", "langue", "expediteur", "objet"}
+    with pytest.raises(NotFound, match="Client introuvable"):
+        inbox.receive_message(
+            sf,
+            inbox.IncomingMessage(channel="email", language="fr", sender="a@b.fr", subject="S",
+                                  body="x", received_at=NOW, customer_number="CL9999999"),
+        )  # fmt: skip
+    assert snapshot(sf) == before

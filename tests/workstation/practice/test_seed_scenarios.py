@@ -5,12 +5,12 @@ the virtual clock, through the practice shift runner, with the journal checked a
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
 
 from crm import journal
 from crm.seeding import seed_demo_company
@@ -21,7 +21,7 @@ from seed_data import SEED_DIR
 from workstation.call_journal import journal_record
 from workstation.clock import VirtualClock
 from workstation.config import load_settings
-from workstation.practice.model_student import Action, Line, good_path
+from workstation.practice.model_student import Action, Line, Move, good_path
 from workstation.practice.scenario import Arrivals, OutboundList, ShiftScenario, WeightedCall
 from workstation.practice.scenario_file import SCENARIOS_DIR, ScenarioLibrary, load_library
 from workstation.practice.shift import PracticeDesk, PracticeShift, services_by_extension
@@ -108,24 +108,6 @@ async def test_the_model_student_plays_the_scenario_to_its_end(
         c for c in library.calls if Path(c.source).name == path.name or c.id == path.stem
     )
     moves = good_path(scenario, library.common)
-    engine: Engine = module_runtime.engine
-    writer = journal.JournalWriter.start_shift(engine, "eleve", clock, title=scenario.id)
-    clients = [await connect(pbx, clock) for _ in range(2)]
-    agent = Agent(clients[0], clock, AgentIdentity("101", "Camille Martin"), wrap_up=False)
-
-    practice: PracticeShift | None = None
-
-    def record(kind: str, payload: dict[str, Any], call_id: str | None) -> None:
-        writer.append(kind, payload, call_id)
-        if practice is not None:
-            practice.observe(kind, payload, call_id)
-
-    def on_event(event: object) -> None:
-        entry = journal_record(event)  # type: ignore[arg-type]
-        if entry is not None:
-            record(*entry)
-
-    agent.subscribe(on_event)
     outbound = scenario.direction == "outbound"
     shift = ShiftScenario(
         id="rehearsal", title=scenario.title, duration_s=1800, queues=(scenario.queue,),
@@ -133,45 +115,18 @@ async def test_the_model_student_plays_the_scenario_to_its_end(
         arrivals=Arrivals(first_after_s=1, gap_min_s=3600, gap_max_s=3600),
         outbound=(OutboundList("REHEARSAL", scenario.id, 1),) if outbound else (),
     )  # fmt: skip
-
-    async def open_client() -> AmiClient:
-        return clients[1]
-
-    extensions = services_by_extension(module_runtime.session_factory)
-    desk = PracticeDesk(
-        clock=clock, agent=agent, open_client=open_client, record=record,
-        session_factory=module_runtime.session_factory, student_login="eleve",
-        student_name="Camille Martin",
-        services_by_extension=extensions,
-        reply_delay_s=1.0,
-    )  # fmt: skip
-    practice = PracticeShift(shift, library, desk)
-    login = asyncio.ensure_future(agent.login([scenario.queue]))
-    await until(clock, login.done)
-    running = asyncio.ensure_future(practice.run())
+    desk = await Rehearsal.open(shift, library, module_runtime, pbx, clock)
+    running = asyncio.ensure_future(desk.practice.run())
     if outbound:
-        record("campaign.dial", {"campaign_code": "REHEARSAL"}, None)
-        dial = asyncio.ensure_future(agent.dial(scenario.caller.number or "0612345678"))
+        desk.record("campaign.dial", {"campaign_code": "REHEARSAL"}, None)
+        dial = asyncio.ensure_future(desk.agent.dial(scenario.caller.number or "0612345678"))
         await until(clock, dial.done)
     else:
-        await until(clock, lambda: agent.state is AgentState.RINGING)
-        answer = asyncio.ensure_future(agent.answer())
-        await until(clock, answer.done)
-    await until(clock, lambda: bool(practice.active_calls))
-    for move in moves:
-        await clock.advance(3.0)
-        call = agent.call
-        assert call is not None, f"the customer left before {move}"
-        if isinstance(move, Line):
-            await agent.say(move.text)
-        else:
-            by_code = {code: extension for extension, code in extensions.items()}
-            await act(agent, move, record, call.call_id, by_code)
-    await until(clock, lambda: not practice.active_calls)
+        await desk.answer()
+    await desk.play(moves)
     running.cancel()
-    await practice.close()
-    agent.close()
-    await clients[0].close()
+    await desk.close()
+    engine, writer = desk.engine, desk.writer
 
     entries = list(journal.iter_entries(engine, writer.shift_id))
     end = next(e for e in entries if e.kind == "scenario.end")
@@ -182,6 +137,84 @@ async def test_the_model_student_plays_the_scenario_to_its_end(
     assert "conversation.customer" in said
     assert entries[-1].mono_ns < 600 * 1e9  # the rehearsal fits in ten virtual minutes
     writer.close()
+
+
+class Rehearsal:
+    """A student desk for the model student: the agent, the journal, the practice shift."""
+
+    def __init__(self, runtime: Runtime, writer: journal.JournalWriter, agent: Agent,
+                 clock: VirtualClock, clients: list[AmiClient]) -> None:  # fmt: skip
+        self.engine = runtime.engine
+        self.writer = writer
+        self.agent = agent
+        self.clock = clock
+        self.clients = clients
+        self.extensions = services_by_extension(runtime.session_factory)
+        self.practice: PracticeShift
+
+    @classmethod
+    async def open(
+        cls,
+        shift: ShiftScenario,
+        library: ScenarioLibrary,
+        runtime: Runtime,
+        pbx: PbxServer,
+        clock: VirtualClock,
+    ) -> Rehearsal:
+        writer = journal.JournalWriter.start_shift(runtime.engine, "eleve", clock, title=shift.id)
+        clients = [await connect(pbx, clock) for _ in range(2)]
+        agent = Agent(clients[0], clock, AgentIdentity("101", "Camille Martin"), wrap_up=False)
+        desk = cls(runtime, writer, agent, clock, clients)
+        agent.subscribe(desk._on_event)
+
+        async def open_client() -> AmiClient:
+            return clients[1]
+
+        desk.practice = PracticeShift(
+            shift, library,
+            PracticeDesk(
+                clock=clock, agent=agent, open_client=open_client, record=desk.record,
+                session_factory=runtime.session_factory, student_login="eleve",
+                student_name="Camille Martin", services_by_extension=desk.extensions,
+                reply_delay_s=1.0,
+            ),
+        )  # fmt: skip
+        login = asyncio.ensure_future(agent.login(list(shift.queues)))
+        await until(clock, login.done)
+        return desk
+
+    def record(self, kind: str, payload: dict[str, Any], call_id: str | None) -> None:
+        self.writer.append(kind, payload, call_id)
+        self.practice.observe(kind, payload, call_id)
+
+    def _on_event(self, event: object) -> None:
+        entry = journal_record(event)  # type: ignore[arg-type]
+        if entry is not None:
+            self.record(*entry)
+
+    async def answer(self, limit: float = 120.0) -> None:
+        await until(self.clock, lambda: self.agent.state is AgentState.RINGING, limit)
+        answer = asyncio.ensure_future(self.agent.answer())
+        await until(self.clock, answer.done)
+
+    async def play(self, moves: list[Move]) -> None:
+        """Say and do the moves three seconds apart, then wait for the customer to leave."""
+        await until(self.clock, lambda: bool(self.practice.active_calls))
+        by_code = {code: extension for extension, code in self.extensions.items()}
+        for move in moves:
+            await self.clock.advance(3.0)
+            call = self.agent.call
+            assert call is not None, f"the customer left before {move}"
+            if isinstance(move, Line):
+                await self.agent.say(move.text)
+            else:
+                await act(self.agent, move, self.record, call.call_id, by_code)
+        await until(self.clock, lambda: not self.practice.active_calls)
+
+    async def close(self) -> None:
+        await self.practice.close()
+        self.agent.close()
+        await self.clients[0].close()
 
 
 async def connect(server: PbxServer, clock: VirtualClock) -> AmiClient:
@@ -210,3 +243,36 @@ async def act(
         target = f"service:{move.target}" if move.action == "memo" else move.target
         payload[TARGET_FIELD[move.action]] = target
     record(kind, payload, call_id)
+
+
+async def test_the_20_minute_seed_shift_played_by_the_model_student(
+    library: ScenarioLibrary, module_runtime: Runtime, pbx: PbxServer, clock: VirtualClock
+) -> None:
+    shift = library.shift("vacation-accueil-20min")
+    desk = await Rehearsal.open(shift, library, module_runtime, pbx, clock)
+    running = asyncio.ensure_future(desk.practice.run())
+    played: list[str] = []
+    while not running.done():
+        try:
+            await desk.answer(limit=240.0)
+        except AssertionError:
+            break  # no caller any more: the shift is ending
+        await until(clock, lambda: bool(desk.practice.active_calls))
+        line = desk.practice._lines[desk.practice.active_calls[0]]
+        played.append(line.customer.scenario.id)
+        await desk.play(good_path(line.customer.scenario, library.common))
+    await until(clock, running.done, limit=shift.duration_s)
+    await desk.close()
+    entries = list(journal.iter_entries(desk.engine, desk.writer.shift_id))
+    kinds = [e.kind for e in entries]
+    mix = [c.call for c in shift.calls for _ in range(c.weight)]  # "sequence": in order
+    assert played == list(itertools.islice(itertools.cycle(mix), len(played)))
+    assert len(played) >= len(mix)
+    assert kinds.count("practice.call") == len(played) == kinds.count("practice.debrief")
+    endings = [e.payload["ending"] for e in entries if e.kind == "scenario.end"]
+    assert set(endings) <= {"satisfait", "neutre"}, endings
+    assert kinds.count("practice.message") == len(shift.messages)
+    end = next(e for e in entries if e.kind == "practice.end")
+    assert end.payload["calls"] == len(played)
+    assert (end.mono_ns - entries[0].mono_ns) / 1e9 >= shift.duration_s
+    desk.writer.close()

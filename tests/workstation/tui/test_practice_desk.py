@@ -89,6 +89,7 @@ SHIFT = ShiftScenario(
     calls=(WeightedCall("facture"),),
     arrivals=Arrivals(first_after_s=3, gap_min_s=600, gap_max_s=600),
     messages=(TimedMessage(at_s=60, message="mail"),),
+    objectives={"calls_handled": 1, "average_handle_time": 600},
 )
 LIBRARY = ScenarioLibrary(COMMON, {"facture": CALL, "mail": MAIL, "courte": SHIFT})
 
@@ -202,6 +203,9 @@ async def test_a_practice_call_in_the_conversation_panel(
             ("identity_check", False),
         ]
         assert report.payload["timings"]["answer_s"]["ok"] is True
+        # The Équipe tab measures the shift against the practice shift's own objectives.
+        goals = {g.metric: g.met for g in desk.services.team.view().goals}
+        assert goals == {"calls_handled": True, "average_handle_time": True}
         with runtime.session_factory() as session:
             mail = session.scalars(select(Message).where(Message.subject == "Nouveau RIB")).one()
             assert mail.folder == "inbox" and mail.status == "unread" and mail.customer_id
