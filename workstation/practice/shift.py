@@ -195,12 +195,7 @@ class PracticeShift:
             return
         self.desk.record(
             "practice.call",
-            {
-                "scenario": scenario.id,
-                "title": scenario.title,
-                "direction": "inbound",
-                "caller": number,
-            },
+            {**_call_facts(scenario), "caller": number},
             call_id,
         )
         self._follow(call_id, line)
@@ -238,7 +233,7 @@ class PracticeShift:
             return
         self.desk.record(
             "practice.call",
-            {"scenario": scenario.id, "title": scenario.title, "direction": "outbound"},
+            _call_facts(scenario),
             call_id,
         )
         self._follow(call_id, line)
@@ -327,6 +322,17 @@ class PracticeShift:
                 customer_number=sender.customer or None,
             ),
         )
+
+
+def _call_facts(scenario: CallScenario) -> dict[str, Any]:
+    """What the journal says of a practice call when it starts (for trainers and graders)."""
+    return {
+        "scenario": scenario.id,
+        "title": scenario.title,
+        "direction": scenario.direction,
+        "competences": list(scenario.competences),
+        "motive": scenario.motive,
+    }
 
 
 def services_by_extension(session_factory: sessionmaker) -> dict[str, str]:
