@@ -227,6 +227,8 @@ class OrderView:
     total_monthly: Decimal
     total_one_off: Decimal
     discount_monthly: Decimal
+    #: The box a box order replaces (a change of offer), None for a first box.
+    replaced_box: str | None = None
 
 
 @dataclass(frozen=True)

@@ -214,6 +214,10 @@ class SalesDesk:
     def summary(quote: SaleQuote) -> tuple[str, ...]:
         """The confirmation summary the agent reads back to the customer, line by line."""
         lines = [_("Récapitulatif de votre commande :")]
+        if quote.replaced_box:
+            lines.append(
+                _("Changement d'offre : remplace votre {box}.").format(box=quote.replaced_box)
+            )
         for line in quote.lines:
             if line.billing == "monthly":
                 price = _("{amount}/mois").format(amount=euros(line.total))

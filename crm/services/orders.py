@@ -225,6 +225,7 @@ def create_order(
             total_monthly=row.total_monthly,
             total_one_off=row.total_one_off,
             discount_monthly=discount,
+            replaced_box=replaced,
         )
 
 

@@ -192,6 +192,8 @@ class SaleQuote:
     #: "FR76…0189" for a direct debit, the authorisation reference for a card.
     payment_label: str
     suggestion: Suggestion | None
+    #: The box the ordered one replaces (a change of offer, read back to the customer).
+    replaced_box: str | None = None
 
 
 @dataclass(frozen=True)
@@ -424,6 +426,7 @@ def _quote(
         payment_method=sale.payment_method,
         payment_label=_payment_label(sale),
         suggestion=suggest_additional_sale(codes, catalogue),
+        replaced_box=priced.replaced_box,
     )
     return quote, priced
 

@@ -303,3 +303,23 @@ def test_slot_taken_meanwhile_undoes_the_whole_sale(
     with seeded_session_factory() as session:
         assert session.scalar(select(func.count()).select_from(Payment)) == payments
     assert NOW.tzinfo is UTC
+
+
+def test_an_adsl_customer_moves_to_the_box_plus_as_a_change_of_offer(
+    seeded_session_factory: sessionmaker,  # noqa: F811
+) -> None:
+    """Walk-through: the PROSPECTION-FIBRE campaign calls ADSL customers to sell the Box Plus,
+    and every such sale was refused ("une seule box"). Now a change of offer: the summary read
+    to the customer names the box it replaces, and no activation fee is charged (OFF-020)."""
+    hoarau = customer(seeded_session_factory, "CL0000004")  # Box Essentielle ADSL/VDSL
+    slot = installation_slots_free(seeded_session_factory, RULES.installation, now=NOW)[0]
+    sale = NewSale(
+        hoarau, offers=("BOX-PLUS",), slot=slot, payment_method="direct_debit", iban=IBAN
+    )
+    quote = quote_sale(seeded_session_factory, sale, rules=RULES, now=NOW)
+    assert quote.replaced_box == "Box Essentielle ADSL/VDSL"
+    assert [line.offer_code for line in quote.lines] == ["BOX-PLUS"]
+    assert quote.total_one_off == Decimal("0.00")
+    result = close_sale(seeded_session_factory, sale, rules=RULES, now=NOW)
+    assert result.appointment is not None and result.payment is None
+    assert result.order.replaced_box == "Box Essentielle ADSL/VDSL"

@@ -102,6 +102,23 @@ def test_summary_read_back_to_the_customer() -> None:
     )
 
 
+def test_summary_of_a_change_of_offer_names_the_box_replaced() -> None:
+    quote = SaleQuote(
+        lines=(line("BOX-PLUS", "Box Plus", 1, "34.99", "monthly"),),
+        total_monthly=Decimal("34.99"), total_one_off=Decimal("0.00"),
+        discount_monthly=Decimal("0.00"), engagement_months=12, has_box=True, slot=SLOT,
+        payment_method="card", payment_label="", suggestion=None,
+        replaced_box="Box Essentielle ADSL/VDSL",
+    )  # fmt: skip
+    summary = desk().summary(quote)
+    assert summary[:3] == (
+        "Récapitulatif de votre commande :",
+        "Changement d'offre : remplace votre Box Essentielle ADSL/VDSL.",
+        "  • Box Plus : 34,99\u00a0€/mois",
+    )
+    assert summary[-1] == "Paiement : carte bancaire, rien à régler aujourd'hui"
+
+
 def test_comparison_takes_two_or_three_offers() -> None:
     for codes in ((), ("BOX-ESS",), ("A", "B", "C", "D")):
         with pytest.raises(ValidationError, match="2 ou 3 offres"):
