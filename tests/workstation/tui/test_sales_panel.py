@@ -198,7 +198,6 @@ async def test_box_sale_with_upsell_visit_and_direct_debit(
         await settle(pilot)
 
         placed = captured.of(SalesPanel.OrderPlaced)
-        print("DEBUG", text_of(app.query_one("#sp-status", Static)), app.focused)
         assert len(placed) == 1
         order = placed[0]
         assert order.customer_id == huet
@@ -213,7 +212,11 @@ async def test_box_sale_with_upsell_visit_and_direct_debit(
         paid = captured.of(SalesPanel.PaymentRecorded)
         assert len(booked) == 1 and len(paid) == 1
         assert paid[0].method == "direct_debit" and paid[0].amount == Decimal("48.00")
-        assert "Commande CM-" in text_of(app.query_one("#sp-status", Static))
+        status = app.query_one("#sp-status", Static)
+        assert "Commande CM-" in text_of(status)
+        # Walk-through bug: the confirmation was written under the fold; it stays in sight.
+        assert status.region.height > 0
+        assert app.screen.region.contains_region(status.region)
 
     after = counts(factory)
     assert after["orders"] == before["orders"] + 1

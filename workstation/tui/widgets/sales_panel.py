@@ -127,6 +127,10 @@ class SalesPanel(Widget):
     SalesPanel #sp-suggestion {
         color: $warning;
     }
+    SalesPanel #sp-status {
+        height: auto;
+        max-height: 3;
+    }
     SalesPanel #sp-status.-done {
         color: $success;
         text-style: bold;
@@ -381,7 +385,9 @@ class SalesPanel(Widget):
                     variant="success",
                     compact=True,
                 )
-            yield Static("", id="sp-status", markup=False)
+        # Below the scrolling form, always in sight: "Vente confirmée" or "Corrigez les champs
+        # signalés" fell under the fold (and under the conversation panel) at the desk.
+        yield Static("", id="sp-status", markup=False)
 
     @staticmethod
     def _error(field: str) -> Static:
