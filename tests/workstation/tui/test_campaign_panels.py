@@ -701,3 +701,19 @@ async def test_panels_readable_at_both_sizes(
             "#cl-outcome", "#cl-result", "#cl-callback", "#cl-note", "#cl-record", "#cl-schedule",
         ):  # fmt: skip
             assert await visible(pilot, selector), selector
+
+
+async def test_call_list_actions_before_a_campaign_is_chosen_say_so(
+    seeded_session_factory: sessionmaker,  # noqa: F811
+    clock: VirtualClock,
+) -> None:
+    captured = Captured(*CALL_LIST_KINDS)
+    panel = CallListPanel(make_desk(seeded_session_factory, clock), id="panel")
+    async with Harness(panel).run_test(size=(80, 24), message_hook=captured) as pilot:
+        await settle(pilot)
+        assert panel.campaign_code is None
+        await pilot.press("ctrl+g")  # dial: nobody to call yet (was a crash)
+        await settle(pilot)
+        assert text_of(pilot, "#cl-error") == "Choisissez un contact."
+    assert captured.of(CallListPanel.DialRequested) == []
+    assert [e.action for e in captured.of(CallListPanel.FormError)] == ["dial"]

@@ -400,7 +400,7 @@ class CallListPanel(Widget):
         if self.entry is None or self.campaign_code is None:
             self._show_errors(
                 action,
-                (FieldError("contact", _("Choisissez un contact."))),
+                (FieldError("contact", _("Choisissez un contact.")),),
             )
             return None
         return self.entry
