@@ -15,21 +15,20 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual.app import App
 
-from crm.services.callers import sample_callers
-from crm.services.users import authenticate
-from crm.views import UserView
-from cti.agent import Agent
 from cti.ami.errors import AmiError
-from workstation.action_journal import ActionJournal
-from workstation.demo_calls import DemoCaller
-from workstation.desk_services import build_desk_services
-from workstation.runtime import Runtime
-from workstation.selftest import Check, run_selftest
-from workstation.telephony import Telephony
 from workstation.tui.screens.login import LoginScreen
-from workstation.tui.screens.selftest import SelfTestScreen
 
+# Only the login screen is drawn at start-up: what comes after it (the CRM models, the
+# self-test, the desk's services, the journal) is imported when it is needed, so the
+# student sees the screen sooner (bench_cold_start.py).
 if TYPE_CHECKING:
+    from crm.views import UserView
+    from cti.agent import Agent
+    from workstation.action_journal import ActionJournal
+    from workstation.demo_calls import DemoCaller
+    from workstation.runtime import Runtime
+    from workstation.selftest import Check
+    from workstation.telephony import Telephony
     from workstation.practice.debrief import Debrief
     from workstation.practice.scenario import ShiftScenario
     from workstation.practice.scenario_file import ScenarioLibrary
@@ -71,11 +70,14 @@ class AcvdApp(App[None]):
 
     def on_mount(self) -> None:
         self.sub_title = _("Poste de travail ACVD")
-        login = LoginScreen(
-            lambda name, password: authenticate(self.runtime.session_factory, name, password),
-            company="Orbelia Télécom",
-        )
+        login = LoginScreen(self._authenticate, company="Orbelia Télécom")
         self.push_screen(login, self._logged_in)
+
+    def _authenticate(self, name: str, password: str) -> UserView:
+        """The login screen's check (in its worker thread, where the CRM models load)."""
+        from crm.services.users import authenticate
+
+        return authenticate(self.runtime.session_factory, name, password)
 
     def record(
         self, kind: str, payload: dict[str, Any] | None = None, call_id: str | None = None
@@ -105,6 +107,9 @@ class AcvdApp(App[None]):
         self.run_worker(self._open_shift(user), group="shift", exit_on_error=False)
 
     async def _open_shift(self, user: UserView) -> None:
+        from workstation.action_journal import ActionJournal
+        from workstation.tui.screens.selftest import SelfTestScreen
+
         title = _("Vacation de {name}").format(name=user.display_name)
         self.journal = await asyncio.to_thread(
             ActionJournal.start, self.runtime.engine, user.login, self.runtime.clock, title
@@ -115,6 +120,8 @@ class AcvdApp(App[None]):
         self.push_screen(SelfTestScreen(self._selftest), self._selftest_done)
 
     async def _selftest(self) -> list[Check]:
+        from workstation.selftest import run_selftest
+
         assert self.user is not None
         checks = await run_selftest(self.runtime, self.user, self.telephony.probe)
         self.record("selftest.result", {c.code: "ok" if c.ok else c.detail for c in checks})
@@ -125,7 +132,11 @@ class AcvdApp(App[None]):
         self.run_worker(self._open_desk(), group="shift", exit_on_error=False)
 
     async def _open_desk(self) -> None:
+        from crm.services.callers import sample_callers
+        from workstation.demo_calls import DemoCaller
+        from workstation.desk_services import build_desk_services
         from workstation.tui.screens.desk import DeskScreen
+        from workstation.tui.screens.selftest import SelfTestScreen
 
         assert self.user is not None
         if not self.user.extension:
@@ -174,8 +185,9 @@ class AcvdApp(App[None]):
         )
         self.practice_shift = PracticeShift(shift, library, desk)
         self.notify(
-            _("Vacation d'entraînement « {title} » : connectez-vous aux files (F3) et passez "
-              "prêt (F2) ; les clients appellent.").format(title=shift.title),
+            _("Vacation d'entraînement « {title} » : connectez-vous aux files (F3), les clients "
+              "appellent dès que vous êtes disponible ; Ctrl+R pour leur parler.").format(
+                title=shift.title),
             timeout=15,
         )  # fmt: skip
         self.run_worker(self._run_practice(self.practice_shift), group="practice",
