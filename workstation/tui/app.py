@@ -8,6 +8,7 @@ and how the last action was given (keyboard or mouse, C2.3).
 from __future__ import annotations
 
 import asyncio
+import importlib
 import random
 from gettext import gettext as _
 from typing import TYPE_CHECKING, Any
@@ -22,17 +23,21 @@ from workstation.tui.screens.login import LoginScreen
 # self-test, the desk's services, the journal) is imported when it is needed, so the
 # student sees the screen sooner (bench_cold_start.py).
 if TYPE_CHECKING:
+    from sqlalchemy.orm import sessionmaker
+
+    from crm.services.callers import Caller
     from crm.views import UserView
     from cti.agent import Agent
     from workstation.action_journal import ActionJournal
     from workstation.demo_calls import DemoCaller
-    from workstation.runtime import Runtime
-    from workstation.selftest import Check
-    from workstation.telephony import Telephony
+    from workstation.desk_services import DeskServices
     from workstation.practice.debrief import Debrief
     from workstation.practice.scenario import ShiftScenario
     from workstation.practice.scenario_file import ScenarioLibrary
     from workstation.practice.shift import PracticeShift
+    from workstation.runtime import Runtime
+    from workstation.selftest import Check
+    from workstation.telephony import Telephony
 
 
 class AcvdApp(App[None]):
@@ -74,10 +79,14 @@ class AcvdApp(App[None]):
         self.push_screen(login, self._logged_in)
 
     def _authenticate(self, name: str, password: str) -> UserView:
-        """The login screen's check (in its worker thread, where the CRM models load)."""
+        """The login screen's check. It runs in the screen's worker thread: the CRM models,
+        then the modules of the next screens, are imported there, off the UI loop."""
         from crm.services.users import authenticate
 
-        return authenticate(self.runtime.session_factory, name, password)
+        user = authenticate(self.runtime.session_factory, name, password)
+        for module in ("workstation.action_journal", "workstation.tui.screens.selftest"):
+            importlib.import_module(module)
+        return user
 
     def record(
         self, kind: str, payload: dict[str, Any] | None = None, call_id: str | None = None
@@ -132,9 +141,6 @@ class AcvdApp(App[None]):
         self.run_worker(self._open_desk(), group="shift", exit_on_error=False)
 
     async def _open_desk(self) -> None:
-        from crm.services.callers import sample_callers
-        from workstation.demo_calls import DemoCaller
-        from workstation.desk_services import build_desk_services
         from workstation.tui.screens.desk import DeskScreen
         from workstation.tui.screens.selftest import SelfTestScreen
 
@@ -153,14 +159,16 @@ class AcvdApp(App[None]):
             self.push_screen(SelfTestScreen(self._selftest), self._selftest_done)
             return
         shift_id = self.journal.shift_id if self.journal else None
-        services = await asyncio.to_thread(build_desk_services, self.runtime, self.user, shift_id)
+        services = await asyncio.to_thread(_desk_services, self.runtime, self.user, shift_id)
         if self.practice is not None:
             services.team.practice_objectives = dict(self.practice[0].objectives)
         await self.push_screen(DeskScreen(agent, services, self.user.role, self.user.id))
         if self.practice is not None:
             await self._start_practice(agent)
         elif self.demo_calls and self.telephony.server is not None:
-            callers = await asyncio.to_thread(sample_callers, self.runtime.session_factory, 300)
+            callers = await asyncio.to_thread(_callers, self.runtime.session_factory, 300)
+            from workstation.demo_calls import DemoCaller  # its imports are loaded now
+
             self.demo_caller = DemoCaller(
                 self.telephony.server, agent, self.runtime.clock, callers, random.Random()
             )
@@ -221,3 +229,16 @@ class AcvdApp(App[None]):
             self.record("session.logout", {"source": self.input_source})
             journal, self.journal = self.journal, None
             await asyncio.to_thread(journal.close, {"reason": "fin de session"})
+
+
+# Called through asyncio.to_thread: their modules (a tenth of a second) load in the thread.
+def _desk_services(runtime: Runtime, user: UserView, shift_id: str | None) -> DeskServices:
+    from workstation.desk_services import build_desk_services
+
+    return build_desk_services(runtime, user, shift_id)
+
+
+def _callers(session_factory: sessionmaker, count: int) -> tuple[Caller, ...]:
+    from crm.services.callers import sample_callers
+
+    return sample_callers(session_factory, count)
