@@ -529,6 +529,8 @@ async def test_collection_call_list_dial_busy_then_callback(
     panel = CallListPanel(make_desk(factory, clock), id="panel")
     async with Harness(panel).run_test(size=(80, 24), message_hook=captured) as pilot:
         await settle(pilot)
+        # Walk-through: before a campaign, the script bar was empty and looked like a glitch.
+        assert text_of(pilot, "#cl-script").startswith("Choisissez une campagne")
         # Campaigns by name: the survey, the fibre prospection, the collection.
         await choose(pilot, "#cl-campaign", 3)
         await settle(pilot)

@@ -35,6 +35,7 @@ from workstation.campaign_desk import (
     RESULT_CHOICES,
     CampaignDesk,
 )
+from workstation.dispositions import N_
 from workstation.tui.widgets.customer_panel import euros
 
 _ATTEMPT_LABELS = {choice.code: choice for choice in ATTEMPT_CHOICES}
@@ -52,6 +53,10 @@ def _iso(moment: datetime | None) -> str | None:
 def _name(entry: CallListEntryView) -> str:
     customer = entry.customer
     return customer.company_name or f"{customer.last_name} {customer.first_name}"
+
+
+#: Where the script goes, before a campaign is chosen (an empty bar looked like a glitch).
+_NO_CAMPAIGN = N_("Choisissez une campagne : son script et ses prochains contacts s'affichent ici.")
 
 
 class CallListPanel(Widget):
@@ -206,7 +211,7 @@ class CallListPanel(Widget):
             with Horizontal(classes="cl-row"):
                 yield Label(_("Campagne"))
                 yield Select([], prompt=_("Choisir la campagne"), id="cl-campaign", compact=True)
-            yield Static("", id="cl-script", markup=False)
+            yield Static(_(_NO_CAMPAIGN), id="cl-script", markup=False)
             yield Static(_("Prochains contacts"), classes="cl-title")
             table: DataTable[str] = DataTable(id="cl-contacts", cursor_type="row")
             yield table
@@ -271,7 +276,8 @@ class CallListPanel(Widget):
             with self.prevent(Select.Changed):
                 select.value = code
         campaign = next((c for c in self.campaigns if c.code == code), None)
-        self.query_one("#cl-script", Static).update(campaign.script if campaign else "")
+        script = campaign.script if campaign else _(_NO_CAMPAIGN)
+        self.query_one("#cl-script", Static).update(script)
 
     def refresh_contacts(self) -> None:
         """Read the campaign's next contacts again."""
