@@ -9,16 +9,19 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from crm.db import make_session_factory
-from kb.search import KnowledgeBase
 from seed_data import SEED_DIR
 from workstation.clock import Clock, SystemClock
 from workstation.config import Settings
 from workstation.database import open_database
+
+if TYPE_CHECKING:
+    from kb.search import KnowledgeBase  # tantivy: loaded on first use, not at start-up
 
 
 @dataclass
@@ -42,6 +45,8 @@ class Runtime:
 
     def knowledge(self) -> KnowledgeBase:
         """The knowledge bases, indexed on first use (blocking: call from a worker)."""
+        from kb.search import KnowledgeBase
+
         with self._knowledge_lock:
             if self._knowledge is None:
                 self._knowledge = KnowledgeBase.open(

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import secrets
 from gettext import gettext as _
+from typing import TYPE_CHECKING
 
-from cti.agent import Agent, AgentIdentity
-from cti.ami.client import AmiClient, AmiUrl, parse_ami_url
-from cti.clock import Clock
-from cti.pbx import PbxServer, default_config
-from cti.pbx.config import CTI_USERNAME
+# The PBX, the AMI client and the call model load when the self-test first probes (after
+# login), not before the login screen is drawn (bench_cold_start.py).
+if TYPE_CHECKING:
+    from cti.agent import Agent
+    from cti.ami.client import AmiClient, AmiUrl
+    from cti.clock import Clock
+    from cti.pbx import PbxServer
 
 
 class Telephony:
@@ -34,6 +37,8 @@ class Telephony:
         """Where calls come from, for the user and the journal (never the secret)."""
         if self._pbx_url is None:
             return _("PBX intégré")
+        from cti.ami.client import parse_ami_url
+
         return str(parse_ami_url(self._pbx_url))
 
     @property
@@ -44,6 +49,10 @@ class Telephony:
         """Start the built-in PBX if needed and create the (not yet connected) client."""
         if self.client is not None:
             return
+        from cti.ami.client import AmiClient, AmiUrl, parse_ami_url
+        from cti.pbx import PbxServer, default_config
+        from cti.pbx.config import CTI_USERNAME
+
         if self._pbx_url is None:
             secret = secrets.token_urlsafe(16)
             self.server = PbxServer(default_config(secret=secret), self.clock)
@@ -64,6 +73,8 @@ class Telephony:
 
     async def agent_for(self, extension: str, name: str = "") -> Agent:
         """The call model of the agent at `extension`, on a connected session."""
+        from cti.agent import Agent, AgentIdentity
+
         await self.probe()
         assert self.client is not None
         if self.agent is None or self.agent.identity.extension != extension:
@@ -76,6 +87,8 @@ class Telephony:
         """A second, connected AMI session on the same PBX, for simulated customers (issue 8):
         they talk over the PBX exactly as a trainer in another terminal would."""
         await self.start()
+        from cti.ami.client import AmiClient
+
         assert self._url is not None
         client = AmiClient(self._url, self.clock)
         await client.connect()

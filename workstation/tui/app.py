@@ -39,6 +39,11 @@ if TYPE_CHECKING:
     from workstation.selftest import Check
     from workstation.telephony import Telephony
 
+#: What the screens after login need first (the journal, the self-test and its probe of the
+#: PBX), imported in the login worker once the password is accepted.
+AFTER_LOGIN = ("workstation.action_journal", "workstation.tui.screens.selftest", "cti.agent",
+               "cti.pbx")  # fmt: skip
+
 
 class AcvdApp(App[None]):
     """One student (or trainer) at one workstation for one shift."""
@@ -84,7 +89,7 @@ class AcvdApp(App[None]):
         from crm.services.users import authenticate
 
         user = authenticate(self.runtime.session_factory, name, password)
-        for module in ("workstation.action_journal", "workstation.tui.screens.selftest"):
+        for module in AFTER_LOGIN:
             importlib.import_module(module)
         return user
 
