@@ -41,6 +41,7 @@ NOT_BEFORE_LOGIN = [
     "phonenumbers",
     "crm.models",
     "crm.services.users",
+    "crm.views",
     "crm.seeding",
     "cti.agent",
     "cti.pbx",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from gettext import gettext as _
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,12 +15,14 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from crm.errors import CrmError
-from crm.views import UserView
 
-Authenticate = Callable[[str, str], UserView]
+if TYPE_CHECKING:  # the CRM's views load with the check of the password, after drawing
+    from crm.views import UserView
+
+Authenticate = Callable[[str, str], "UserView"]
 
 
-class LoginScreen(Screen[UserView]):
+class LoginScreen(Screen["UserView"]):
     """Login and password; dismisses with the authenticated user."""
 
     AUTO_FOCUS = "#login"
