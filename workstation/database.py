@@ -20,7 +20,11 @@ class DatabaseUnavailable(Exception):
 
 
 def open_database(db_url: str, upgrade: bool = True) -> Engine:
-    """An engine on `db_url`, its schema brought to the newest revision when `upgrade`."""
+    """An engine on `db_url`, its schema brought to the newest revision when `upgrade`.
+
+    The check reads the database's revision without Alembic (`schema.is_up_to_date`); Alembic
+    is loaded only when a migration is due, so an ordinary start does not pay for it.
+    """
     try:
         engine = make_engine(db_url)
     except ArgumentError as error:
