@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from gettext import gettext as _
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -37,6 +37,7 @@ from workstation.campaign_desk import (
 )
 from workstation.dispositions import N_
 from workstation.tui.widgets.customer_panel import euros
+from workstation.tui.widgets.tab_focus import refuse_focus_while_hidden
 
 _ATTEMPT_LABELS = {choice.code: choice for choice in ATTEMPT_CHOICES}
 _RESULT_LABELS = {choice.code: choice for choice in RESULT_CHOICES}
@@ -203,6 +204,10 @@ class CallListPanel(Widget):
         self._busy = False
         self._attempt: tuple[str, str | None] = ("", None)
         self._load_on_mount = False
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Ctrl+T to another tab: a focus handed inside this hidden tab must not pull it back.
+        refuse_focus_while_hidden(self, event)
 
     # -- layout -----------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from crm.views import CollectionItem
 from workstation.campaign_desk import PARIS, CampaignDesk, PlanRequest
 from workstation.dispositions import N_
 from workstation.tui.widgets.customer_panel import euros
+from workstation.tui.widgets.tab_focus import refuse_focus_while_hidden
 
 #: Payment methods offered for a plan, as the CRM's codes.
 PLAN_METHODS: tuple[tuple[str, str], ...] = (
@@ -182,6 +183,10 @@ class CollectionPanel(Widget):
         self._first_edit: float | None = None
         self._errors = 0
         self._quotes = 0
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Ctrl+T to another tab: a focus handed inside this hidden tab must not pull it back.
+        refuse_focus_while_hidden(self, event)
 
     # -- layout -----------------------------------------------------------------------------
 

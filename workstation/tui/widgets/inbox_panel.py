@@ -17,7 +17,7 @@ from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -30,6 +30,7 @@ from textual.worker import Worker, WorkerState
 from crm.errors import CrmError, FieldError, ValidationError
 from crm.services.inbox import MessageView, SentReply
 from workstation.inbox_desk import LANGUAGE_LABELS, InboxDesk, compose_reply, reply_frame
+from workstation.tui.widgets.tab_focus import refuse_focus_while_hidden
 
 #: A customer number inside a produced letter's file name.
 _CUSTOMER_NUMBER = re.compile(r"CL\d{7}")
@@ -179,6 +180,10 @@ class InboxPanel(Widget):
         self.attachments: list[str] = []
         self._opened_at: float | None = None
         self._status_before = ""
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Ctrl+T to another tab: a focus handed inside this hidden tab must not pull it back.
+        refuse_focus_while_hidden(self, event)
 
     # -- layout -----------------------------------------------------------------------------
 

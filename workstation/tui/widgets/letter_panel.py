@@ -35,6 +35,7 @@ from workstation.letters_desk import (
     ProducedLetter,
     Transmission,
 )
+from workstation.tui.widgets.tab_focus import refuse_focus_while_hidden
 
 #: Placeholders of the typed fields, by kind of merge variable.
 _PLACEHOLDERS = {"date": "jj/mm/aaaa", "montant": "1 234,56", "nombre": "3"}
@@ -183,6 +184,10 @@ class LetterPanel(Widget):
         self._busy = False
         self._started: float | None = None
         self._errors = 0
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Ctrl+T to another tab: a focus handed inside this hidden tab must not pull it back.
+        refuse_focus_while_hidden(self, event)
 
     # -- layout -----------------------------------------------------------------------------
 

@@ -42,6 +42,7 @@ from workstation.sales_desk import (
 )
 from workstation.tui.widgets.article_view import ArticleView
 from workstation.tui.widgets.kb_panel import KnowledgeSource, error_text, knowledge_getter
+from workstation.tui.widgets.tab_focus import refuse_focus_while_hidden
 
 #: Fields that can carry an error, in screen order (the desk reports errors under these).
 FIELDS = (
@@ -392,6 +393,10 @@ class SalesPanel(Widget):
     @staticmethod
     def _error(field: str) -> Static:
         return Static("", id=f"sp-{field}-error", classes="field-error", markup=False)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Ctrl+T to another tab: a focus handed inside this hidden tab must not pull it back.
+        refuse_focus_while_hidden(self, event)
 
     def on_mount(self) -> None:
         self._show_buttons()

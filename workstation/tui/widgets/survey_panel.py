@@ -34,6 +34,7 @@ from textual.worker import Worker, WorkerState
 from crm.errors import CrmError, FieldError, ValidationError, field_errors
 from crm.views import CompletionRate, QuestionView, SurveyResponseView, SurveyView
 from workstation.campaign_desk import CampaignDesk
+from workstation.tui.widgets.tab_focus import refuse_focus_while_hidden
 
 #: The page after the last question: the conclusion to read, then save.
 END = "sp-q-end"
@@ -179,6 +180,10 @@ class SurveyPanel(Widget):
         self._errors = 0
         self._corrections = 0
         self._refused_questions: set[int] = set()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Ctrl+T to another tab: a focus handed inside this hidden tab must not pull it back.
+        refuse_focus_while_hidden(self, event)
 
     # -- layout -----------------------------------------------------------------------------
 
