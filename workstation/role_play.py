@@ -237,6 +237,12 @@ class RolePlay:
         self.call = CustomerCall(self.client, self._hear)
         return self.call
 
+    def _drop(self, call: CustomerCall) -> None:
+        """A call that could not be placed or joined: forget it, so the next one can start."""
+        call.close()
+        if self.call is call:
+            self.call = None
+
     async def place(self, caller: Caller, target: Target) -> str:
         """Call the student as `caller`: into `target`'s queue, or straight to the extension."""
         if not self.student:
@@ -248,6 +254,7 @@ class RolePlay:
             else:
                 call_id = await call.place(caller.number, caller.name, extension=self.student)
         except AmiError as error:
+            self._drop(call)
             raise RolePlayError(_("Appel impossible : {error}").format(error=error)) from error
         self._record(
             "call.placed",
@@ -284,6 +291,7 @@ class RolePlay:
             await call.attach(call_id)
         except AmiError as error:
             self._pending = None
+            self._drop(call)
             raise RolePlayError(str(error)) from error
         number = known[call_id].number
         self._record("call.attached", {"student": self.student, "number": number})

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from crm.models import Customer, PhoneNumber
 from crm.services.callers import national_digits
+from cti.ami.errors import AmiError
 from seed_data import SEED_DIR
 from tests.crm.conftest import engine, seeded_session_factory  # noqa: F401
-from workstation.role_play import RolePlayError, company_setup, resolve_caller, students
+from workstation.clock import VirtualClock
+from workstation.role_play import (
+    Caller,
+    RolePlay,
+    RolePlayError,
+    Target,
+    company_setup,
+    resolve_caller,
+    students,
+)
 
 
 def test_extensions_and_targets_come_from_company_yaml() -> None:
@@ -83,3 +95,26 @@ def test_without_a_database_only_numbers_are_accepted() -> None:
     with pytest.raises(RolePlayError) as error:
         resolve_caller(None, "Dubois")
     assert "Sans base de données" in str(error.value)
+
+
+class RefusingPbx:
+    """An AMI client whose every action fails, as when the PBX refuses an Originate."""
+
+    def subscribe(self, *_args: object, **_kwargs: object) -> Callable[[], None]:
+        return lambda: None
+
+    async def action(self, *_args: object, **_kwargs: object) -> object:
+        raise AmiError("Originate refusé")
+
+
+async def test_a_call_that_fails_leaves_the_console_free_for_the_next(clock: VirtualClock) -> None:
+    lines: list[object] = []
+    play = RolePlay(RefusingPbx(), clock, None, lines.append)  # type: ignore[arg-type]
+    play.student = "101"
+    caller = Caller("0612345678", "Sophie Durand")
+    target = Target("accueil", "Accueil clients")
+    with pytest.raises(RolePlayError, match="Appel impossible : Originate refusé"):
+        await play.place(caller, target)
+    assert play.call is None and not play.in_call
+    with pytest.raises(RolePlayError, match="Appel impossible"):  # not « Raccrochez d'abord »
+        await play.place(caller, target)

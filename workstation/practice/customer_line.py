@@ -63,6 +63,7 @@ class CustomerOnLine:
 
     async def join(self, call_id: str) -> None:
         """Become the customer of a call the student placed (an outbound list's contact)."""
+        self._placed_at = self.clock.monotonic()
         await self._call.attach(call_id)
 
     async def run(self) -> str:
@@ -82,8 +83,22 @@ class CustomerOnLine:
         self._perform(self.customer.did(action, target, self.clock.monotonic()))
 
     def stop(self) -> None:
-        """End the simulation without touching the call (the shift is over)."""
+        """End the simulation without touching the call."""
         self._finished.set()
+
+    async def abort(self) -> None:
+        """The shift is over: the customer hangs up if still on the line, the simulation ends."""
+        try:
+            if self._call.call_id and not self._call.ended:
+                await self._call.hang_up()
+        except AmiError:
+            pass  # already gone: nothing left to hang up
+        finally:
+            self.stop()
+
+    def close(self) -> None:
+        """Stop listening to the PBX (a call that could not be placed or joined)."""
+        self._call.close()
 
     # ---------------------------------------------------------------------------------------
 
@@ -116,8 +131,10 @@ class CustomerOnLine:
                 continue
             try:
                 if item is _HANG_UP:
-                    await self._call.hang_up()
-                    self._finished.set()
+                    try:
+                        await self._call.hang_up()
+                    finally:  # hung up or already gone: either way the call is over
+                        self._finished.set()
                 else:
                     await self._call.say(str(item))
                     self.customer.spoke(self.clock.monotonic())

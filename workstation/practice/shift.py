@@ -38,8 +38,6 @@ from workstation.practice.scenario_file import ScenarioLibrary
 #: Journals one entry: (kind, payload, call id).
 Record = Callable[[str, dict[str, Any], str | None], None]
 
-_BUSY = (AgentState.RINGING, AgentState.TALKING, AgentState.ON_HOLD, AgentState.CONSULTING)
-
 
 @dataclass(frozen=True)
 class PracticeDesk:
@@ -130,9 +128,9 @@ class PracticeShift:
         await self.close()
 
     async def close(self) -> None:
-        """Stop every customer and hang up the customers' AMI session."""
+        """Hang up the customers still on the line, then their AMI session."""
         for line in list(self._lines.values()):
-            line.stop()
+            await line.abort()
         for task in list(self._tasks):
             task.cancel()
         if self._client is not None:
@@ -146,9 +144,12 @@ class PracticeShift:
             self._entries.setdefault(call_id, []).append(entry)
         if kind == "wrapup.done" and call_id in self._scenarios and call_id not in self._lines:
             self._debrief(call_id)
-        elif kind == "practice.call":
+        elif kind in ("practice.call", "campaign.dial"):
+            # The student took the next call without after-call work (optional wrap-up).
             for done in [c for c in self._scenarios if c not in self._lines and c != call_id]:
-                self._debrief(done)  # the previous call had no after-call work
+                self._debrief(done)
+        elif kind in ("call.hangup", "call.missed") and call_id not in self._scenarios:
+            self._entries.pop(call_id or "", None)  # not a practice call: nothing to debrief
         if kind == "campaign.dial":
             self._dialled_campaign = str(payload.get("campaign_code", ""))
         elif kind == "call.dial_result" and call_id and payload.get("outcome") == "answered":
@@ -175,8 +176,9 @@ class PracticeShift:
         arrivals = self.shift.arrivals
         await clock.sleep(arrivals.first_after_s)
         for scenario in self._call_order():
-            # One student, one caller at a time: the next one calls once the desk is free.
-            while self._lines or self.desk.agent.state in _BUSY:
+            # One student, one caller at a time: the next one calls once the student is
+            # available again (after-call work done), so each call is debriefed whole.
+            while self._lines or self.desk.agent.state is not AgentState.READY:
                 await clock.sleep(1.0)
             if clock.monotonic() - start >= self.shift.duration_s:
                 return
@@ -186,11 +188,16 @@ class PracticeShift:
             await clock.sleep(self.rng.uniform(arrivals.gap_min_s, arrivals.gap_max_s))
 
     async def _call_in(self, scenario: CallScenario) -> None:
-        number, name = await asyncio.to_thread(self._caller, scenario)
+        try:
+            number, name = await asyncio.to_thread(self._caller, scenario)
+        except CrmError as error:  # the shift goes on with the next caller
+            self.desk.record("practice.error", {"scenario": scenario.id, "error": str(error)}, None)
+            return
         line = self._line(scenario)
         try:
             call_id = await line.call_in(number, name, scenario.queue)
         except AmiError as error:
+            line.close()
             self.desk.record("practice.error", {"scenario": scenario.id, "error": str(error)}, None)
             return
         self.desk.record(
@@ -227,6 +234,7 @@ class PracticeShift:
         try:
             await line.join(call_id)
         except AmiError as error:
+            line.close()
             self.desk.record(
                 "practice.error", {"scenario": scenario.id, "error": str(error)}, call_id
             )
