@@ -65,8 +65,8 @@ def load_practice(name: str) -> tuple[ShiftScenario, ScenarioLibrary]:
     from workstation.practice.scenario_file import (
         SCENARIOS_DIR,
         ScenarioError,
+        load_file,
         load_library,
-        load_scenario,
     )
 
     path = Path(name)
@@ -74,13 +74,12 @@ def load_practice(name: str) -> tuple[ShiftScenario, ScenarioLibrary]:
         if path.suffix in (".yaml", ".yml"):
             if not path.is_file():
                 raise click.ClickException(_("Fichier introuvable : {path}").format(path=path))
-            library = load_library(path.parent)
-            scenario = load_scenario(path, library.common)
+            scenario, library = load_file(path)
             if not isinstance(scenario, ShiftScenario):
                 raise click.ClickException(
                     _("{path} n'est pas une vacation (kind: shift).").format(path=path)
                 )
-            return library.shift(scenario.id), library
+            return scenario, library
         library = load_library(SCENARIOS_DIR)
     except ScenarioError as error:
         raise click.ClickException(str(error)) from error

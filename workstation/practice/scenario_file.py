@@ -245,6 +245,24 @@ def load_library(
     return ScenarioLibrary(checked.common.value, checked.scenarios())
 
 
+def load_file(
+    path: Path,
+    services: Mapping[str, str | None] | None = None,
+    seed_dir: Path = SCENARIOS_DIR,
+) -> tuple[Scenario, ScenarioLibrary]:
+    """One scenario file and the set it belongs to, exactly as `check_paths` checks it: the
+    file's own problems stop it; unrelated or broken files beside it are ignored."""
+    checked = _ScenarioSet.for_file(Path(path), services, Path(seed_dir))
+    problems = [p for result in checked.results() for p in result.problems]
+    loaded = checked.checked[0] if checked.checked else None
+    if problems or loaded is None or not isinstance(checked.common.value, Common):
+        raise ScenarioError(problems)
+    value = loaded.value
+    if not isinstance(value, CallScenario | MessageScenario | ShiftScenario):
+        raise ScenarioError(problems)
+    return value, ScenarioLibrary(checked.common.value, checked.scenarios())
+
+
 def check_paths(
     paths: Iterable[Path],
     services: Mapping[str, str | None] | None = None,
