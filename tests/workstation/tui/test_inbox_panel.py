@@ -241,6 +241,7 @@ async def test_walkthrough_open_by_enter_letter_produced_later_and_for_the_right
         choices.value = str(right)
         await settle(pilot)
         assert panel.attachments == [str(right)]
+        assert not error.has_class("-shown")
         body = app.query_one("#ip-body", TextArea)
         body.text = "Please find our letter attached."
         await pilot.press("ctrl+r")

@@ -416,6 +416,7 @@ class InboxPanel(Widget):
         ):
             self.attachments.append(chosen)
             self._show_attached()
+            self._clear_errors()  # a refused letter's message must not outlive the right one
         # Back to the prompt: the list adds a file each time, even the one just refused.
         with self.prevent(Select.Changed):
             event.select.clear()
