@@ -91,6 +91,8 @@ class SimulatedCustomer:
         self._last_intents: frozenset[str] = frozenset()
         self._unmatched = 0
         self._shown: set[str] = set()
+        #: What already earned patience in a step: a good move is credited once, not farmed.
+        self._credited: set[tuple[str, int]] = set()
 
     @property
     def ended(self) -> bool:
@@ -143,7 +145,9 @@ class SimulatedCustomer:
         if "reformulation" in intents:
             self._unmatched = 0
             acts += self._stock("reformulation_heard")
-            return acts + self._change_patience(REFORMULATION_GAIN, "reformulation")
+            if self._credit(-1):
+                acts += self._change_patience(REFORMULATION_GAIN, "reformulation")
+            return acts
         if intents & PROCEDURAL_INTENTS:
             self._unmatched = 0
             return acts  # "I'll put you on hold", "sorry for the wait": nothing to answer
@@ -249,11 +253,20 @@ class SimulatedCustomer:
             self._last_activity = now - behaviour.silence_after_s
         return acts
 
+    def _credit(self, index: int) -> bool:
+        """Whether a gain of the current step (reaction `index`, -1: a reformulation) is new."""
+        key = (self.step.id, index)
+        if key in self._credited:
+            return False
+        self._credited.add(key)
+        return True
+
     def _apply(self, reaction: Reaction) -> list[Act]:
         acts: list[Act] = []
         if reaction.say:
             acts.append(Say(reaction.say))
-        if reaction.patience:
+        index = next((i for i, r in enumerate(self.step.on) if r is reaction), len(self.step.on))
+        if reaction.patience < 0 or (reaction.patience > 0 and self._credit(index)):
             acts += self._change_patience(reaction.patience, "scenario")
             if self.ended:
                 return acts

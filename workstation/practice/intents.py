@@ -3,6 +3,11 @@
 Matching ignores case, accents and punctuation. A pattern is a phrase whose words must appear
 in a row; a word ending in `*` accepts any ending; `+` joins pieces that must all appear, in any
 order; `{agent}` stands for the student's first name (seed_data/scenarios/README.md).
+
+A piece said under a negation does not count: « je ne vais pas vous offrir de geste
+commercial » is not a proposal. A negation word (ne, pas, jamais, not, n't…) among the few words
+before the piece, in the same clause, cancels it, unless the pattern is itself negative
+(« pas d'erreur »).
 """
 
 from __future__ import annotations
@@ -15,6 +20,28 @@ from dataclasses import dataclass
 from workstation.practice.scenario import Intent
 
 _NON_WORD = re.compile(r"[^0-9a-z*{}]+")
+#: Where a clause ends: a negation does not reach past it.
+_CLAUSE_END = re.compile(r"[,;:.!?()\n]+|\s[-–—]\s")
+#: Words that make what follows negative ("t" is what is left of n't).
+NEGATIONS = frozenset(
+    {
+        "ne",
+        "n",
+        "pas",
+        "jamais",
+        "aucun",
+        "aucune",
+        "rien",
+        "ni",
+        "not",
+        "no",
+        "never",
+        "cannot",
+        "t",
+    }
+)
+#: How many words before a piece a negation reaches.
+NEGATION_REACH = 6
 
 
 def normalise(text: str) -> str:
@@ -33,12 +60,19 @@ def words(text: str) -> tuple[str, ...]:
 class _Piece:
     words: tuple[str, ...]
 
-    def found_in(self, line: tuple[str, ...]) -> bool:
+    @property
+    def negative(self) -> bool:
+        return any(word in NEGATIONS for word in self.words)
+
+    def found_in(self, clause: tuple[str, ...]) -> bool:
+        """Said in this clause, and not under a negation."""
         size = len(self.words)
-        return any(
-            all(_word_matches(w, line[start + i]) for i, w in enumerate(self.words))
-            for start in range(len(line) - size + 1)
-        )
+        for start in range(len(clause) - size + 1):
+            if all(_word_matches(w, clause[start + i]) for i, w in enumerate(self.words)):
+                before = clause[max(0, start - NEGATION_REACH) : start]
+                if self.negative or not NEGATIONS.intersection(before):
+                    return True
+        return False
 
 
 def _word_matches(pattern: str, word: str) -> bool:
@@ -79,9 +113,12 @@ class IntentMatcher:
 
     def matches(self, line: str) -> frozenset[str]:
         """The names of every intent the line expresses."""
-        said = words(line)
+        clauses = [words(part) for part in _CLAUSE_END.split(line)]
         return frozenset(
             name
             for name, patterns in self._patterns.items()
-            if any(all(piece.found_in(said) for piece in pattern) for pattern in patterns)
+            if any(
+                all(any(piece.found_in(clause) for clause in clauses) for piece in pattern)
+                for pattern in patterns
+            )
         )

@@ -131,13 +131,12 @@ def test_silence_makes_the_customer_ask_then_lose_patience_then_hang_up() -> Non
 def test_actions_drive_the_dialogue_with_their_target(customer: SimulatedCustomer) -> None:
     customer.answered(0.0)
     customer.heard(GREETING, 1.0)
-    customer.did("kb_open", "FAQ-002", 3.0)
-    assert customer.patience == 100
-    acts = customer.did("kb_open", "faq-001", 4.0)
-    assert notes(acts, "scenario.patience") == []  # capped at 100
     customer.patience = 50
-    customer.did("kb_open", "FAQ-001", 5.0)
+    customer.did("kb_open", "FAQ-002", 3.0)  # another article: nothing
+    assert customer.patience == 50
+    acts = customer.did("kb_open", "faq-001", 4.0)  # the target, in any case
     assert customer.patience == 55
+    assert notes(acts, "scenario.patience") == [{"patience": 55, "cause": "scenario"}]
 
 
 def test_lines_that_match_nothing_twice_get_a_pardon() -> None:
@@ -207,3 +206,17 @@ def test_announcing_a_hold_is_not_taken_as_off_the_subject(customer: SimulatedCu
     acts = customer.heard("Je vais vous mettre en attente un instant.", 2.0)
     assert said(acts) == [] and customer.patience == 100  # no `otherwise`
     assert said(customer.heard("Euh", 3.0)) == ["Je ne comprends pas."]
+
+
+def test_a_good_move_is_credited_once_per_step_and_negations_do_not_count() -> None:
+    customer = SimulatedCustomer(scenario(), COMMON, agent_name="Camille")
+    customer.answered(0.0)
+    customer.heard("Oui ?", 1.0)  # no greeting: 85
+    customer.heard("Si je comprends bien, votre facture a augmenté", 2.0)
+    customer.heard("Si je comprends bien, c'est la facture", 3.0)
+    assert customer.patience == 90  # +5 once, not twice
+    customer.did("kb_open", "FAQ-001", 4.0)
+    customer.did("kb_open", "FAQ-001", 5.0)
+    assert customer.patience == 95
+    acts = customer.heard("Ce ne sont pas les frais de mise en service.", 6.0)
+    assert customer.step.id == "motif" and said(acts) == ["Je ne comprends pas."]
