@@ -23,9 +23,10 @@ from sqlalchemy.orm import sessionmaker
 
 from crm import validation
 from crm.errors import FieldError, RuleViolation, ValidationError
-from crm.services import billing, campaigns, outbound, surveys
+from crm.services import billing, campaigns, interactions, outbound, surveys
 from crm.services.billing import CollectionRules, NewPaymentPlan, NewPromise
 from crm.services.campaigns import Attempt
+from crm.services.interactions import NewInteraction
 from crm.services.outbound import CampaignView, PlanQuote
 from crm.services.surveys import NewSurveyResponse
 from crm.views import (
@@ -72,6 +73,19 @@ RESULT_CHOICES: tuple[Choice, ...] = (
 )
 #: Unanswered attempts after which a contact leaves the list.
 MAX_ATTEMPTS = campaigns.MAX_ATTEMPTS
+#: The nature of a campaign call in the customer's history, by campaign kind.
+_HISTORY_NATURE = {"prospection": "prospection", "survey": "survey", "collection": "payment"}
+#: The outcome of a campaign call in the customer's history (the interactions' vocabulary).
+_HISTORY_OUTCOME = {
+    "busy": "busy",
+    "no_answer": "no_answer",
+    "wrong_number": "wrong_number",
+    "do_not_call": "refused",
+    "callback": "callback",
+    "survey_partial": "pending",
+    "paid": "resolved",
+    "dispute": "pending",
+}
 
 
 def collection_rules_from(company_yaml: Path) -> CollectionRules:
@@ -154,8 +168,13 @@ class CampaignDesk:
         callback: str = "",
         note: str = "",
         agent_id: int | None = None,
+        call_id: str | None = None,
     ) -> CallListEntryView:
-        """Record the outcome of a call attempt; a callback is typed "JJ/MM/AAAA HH:MM"."""
+        """Record the outcome of a call attempt; a callback is typed "JJ/MM/AAAA HH:MM".
+
+        The attempt also lands in the customer's history (C2.3), so that a sale, a survey or
+        a collection call made from a campaign shows on the customer's card afterwards.
+        """
         if outcome not in campaigns.ATTEMPT_OUTCOMES:
             raise ValidationError.single("issue", _("Choisissez l'issue de l'appel."))
         if outcome == "answered" and result not in campaigns.ANSWERED_RESULTS:
@@ -163,11 +182,38 @@ class CampaignDesk:
                 "resultat", _("Le client a répondu : choisissez le résultat de l'appel.")
             )
         callback_at = parse_callback(callback) if outcome == "callback" else None
-        return campaigns.record_attempt(
+        now = self.clock.now()
+        entry = campaigns.record_attempt(
             self._session_factory,
             Attempt(entry_id, outcome, result, callback_at, agent_id, note),
-            now=self.clock.now(),
+            now=now,
         )
+        code = result if outcome == "answered" and result else outcome
+        label = next(
+            (c.description for c in (*ATTEMPT_CHOICES, *RESULT_CHOICES) if c.code == code), code
+        )
+        campaign = next((c for c in self.campaigns() if c.code == entry.campaign_code), None)
+        name = campaign.name if campaign is not None else entry.campaign_code
+        summary = _("Campagne « {campaign} » : {outcome}.").format(campaign=name, outcome=_(label))
+        if note.strip():
+            summary = f"{summary} {note.strip()}"
+        interactions.record_interaction(
+            self._session_factory,
+            NewInteraction(
+                channel="call",
+                direction="outbound",
+                motive=name[:120],
+                nature=_HISTORY_NATURE.get(campaign.kind if campaign else "", "prospection"),
+                outcome=_HISTORY_OUTCOME.get(code, code),
+                started_at=now,
+                ended_at=now,
+                customer_id=entry.customer.id,
+                summary=summary,
+                agent_id=agent_id,
+                call_id=call_id,
+            ),
+        )
+        return entry
 
     def schedule_callback(
         self, entry_id: int, callback: str, *, agent_id: int | None = None

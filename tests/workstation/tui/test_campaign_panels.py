@@ -662,6 +662,33 @@ async def test_survey_call_list_skip_answer_and_refused_outcome(
     assert (wrong.outcome, wrong.status) == ("wrong_number", "excluded")
     assert entry_row(factory, roux.id)[:3] == ("done", 1, "survey_completed")
     assert entry_row(factory, hoarau.id)[:3] == ("excluded", 1, "wrong_number")
+    # Walk-through: the campaign call left nothing in the customer's history (Client tab).
+    with factory() as session:
+        history = [
+            (row.customer_id, row.direction, row.nature, row.outcome, row.summary)
+            for row in session.scalars(
+                select(Interaction)
+                .where(Interaction.customer_id.in_((roux.customer.id, hoarau.customer.id)))
+                .where(Interaction.motive == "Enquête de satisfaction après contact")
+                .order_by(Interaction.id)
+            )
+        ]
+    assert history == [
+        (
+            roux.customer.id,
+            "outbound",
+            "survey",
+            "survey_completed",
+            "Campagne « Enquête de satisfaction après contact » : Enquête complète.",
+        ),
+        (
+            hoarau.customer.id,
+            "outbound",
+            "survey",
+            "wrong_number",
+            "Campagne « Enquête de satisfaction après contact » : Faux numéro.",
+        ),
+    ]
 
 
 # -- every panel readable in a desk tab --------------------------------------------------------

@@ -458,6 +458,7 @@ class CallListPanel(Widget):
             callback=self.query_one("#cl-callback", Input).value,
             note=self.query_one("#cl-note", Input).value,
             agent_id=self.agent_id,
+            call_id=self.call_id,
         )
 
     def schedule_callback(self) -> None:
