@@ -12,11 +12,11 @@ entries whose status is "complete", amounts collected the totals of `collection.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from gettext import gettext as _
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 
 class Entry(Protocol):
@@ -97,30 +97,60 @@ def _amount(value: object) -> Decimal:
     return amount if amount.is_finite() and amount > 0 else Decimal("0")
 
 
+class CallTimes:
+    """When each call rang, was answered, hung up and wrapped up, from journal entries: the
+    C2 timings the team panel averages and the practice debriefing judges call by call."""
+
+    #: Journal kind -> the instant it marks (the first entry of each kind counts).
+    MARKS: ClassVar[dict[str, str]] = {
+        "call.ringing": "ringing",
+        "call.answered": "answered",
+        "call.hangup": "hung_up",
+        "wrapup.done": "wrapped_up",
+    }
+
+    def __init__(self) -> None:
+        self._at: dict[str, dict[str, float]] = {}
+
+    def add(self, kind: str, call_id: str | None, at: float) -> None:
+        """Note one entry (`at`: seconds on the monotonic clock)."""
+        mark = self.MARKS.get(kind)
+        if mark is not None and call_id is not None:
+            self._at.setdefault(call_id, {}).setdefault(mark, at)
+
+    def _span(self, call_id: str, start: str, end: str) -> float | None:
+        marks = self._at.get(call_id, {})
+        if start in marks and end in marks:
+            return round(marks[end] - marks[start], 1)
+        return None
+
+    def answer_delay(self, call_id: str) -> float | None:
+        """Ringing to answer."""
+        return self._span(call_id, "ringing", "answered")
+
+    def handle_time(self, call_id: str) -> float | None:
+        """Answer to hang-up (a call handled)."""
+        return self._span(call_id, "answered", "hung_up")
+
+    def wrap_up_time(self, call_id: str) -> float | None:
+        """Hang-up of an answered call to its disposition (after-call work)."""
+        if "answered" not in self._at.get(call_id, {}):
+            return None
+        return self._span(call_id, "hung_up", "wrapped_up")
+
+    def values(self, measure: Callable[[str], float | None]) -> list[float]:
+        """`measure` of every call that has it."""
+        return [v for v in map(measure, self._at) if v is not None]
+
+
 def shift_progress(entries: Iterable[Entry]) -> ShiftProgress:
     """The shift's progress from its journal entries, in chain order."""
-    ringing: dict[str, int] = {}
-    answered: dict[str, int] = {}
-    hung_up: dict[str, int] = {}
-    handle: list[float] = []
-    delays: list[float] = []
-    wrap_ups: list[float] = []
+    times = CallTimes()
     missed = sales = forms = surveys = 0
     collected = Decimal("0")
     for entry in entries:
-        call = entry.call_id
-        if entry.kind == "call.ringing" and call is not None:
-            ringing.setdefault(call, entry.mono_ns)
-        elif entry.kind == "call.answered" and call is not None and call not in answered:
-            answered[call] = entry.mono_ns
-            if call in ringing:
-                delays.append((entry.mono_ns - ringing[call]) / 1e9)
-        elif entry.kind == "call.hangup" and call is not None and call in answered:
-            handle.append((entry.mono_ns - answered.pop(call)) / 1e9)
-            hung_up[call] = entry.mono_ns
-        elif entry.kind == "wrapup.done" and call is not None and call in hung_up:
-            wrap_ups.append((entry.mono_ns - hung_up.pop(call)) / 1e9)
-        elif entry.kind == "call.missed":
+        times.add(entry.kind, entry.call_id, entry.mono_ns / 1e9)
+        if entry.kind == "call.missed":
             missed += 1
         elif entry.kind == "sales.order":
             sales += 1
@@ -132,16 +162,17 @@ def shift_progress(entries: Iterable[Entry]) -> ShiftProgress:
             collected += _amount(entry.payload.get("total_amount"))
         elif entry.kind == "collection.promise":
             collected += _amount(entry.payload.get("amount"))
+    handle = times.values(times.handle_time)
     return ShiftProgress(
         calls_handled=len(handle),
         average_handle_s=_mean(handle),
-        average_answer_delay_s=_mean(delays),
+        average_answer_delay_s=_mean(times.values(times.answer_delay)),
         missed_calls=missed,
         sales=sales,
         forms_submitted=forms,
         surveys_completed=surveys,
         amount_collected=collected,
-        average_wrap_up_s=_mean(wrap_ups),
+        average_wrap_up_s=_mean(times.values(times.wrap_up_time)),
     )
 
 

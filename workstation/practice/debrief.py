@@ -15,6 +15,10 @@ from typing import Any
 
 from workstation.practice.journal_actions import action_of
 from workstation.practice.scenario import CallScenario
+from workstation.shift_progress import CallTimes
+
+#: The one call a debriefing reads (its entries are already the call's).
+CALL = "call"
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,8 @@ class CallEntry:
 
 @dataclass(frozen=True)
 class ExpectedResult:
+    """One expected action: done or not, and when."""
+
     action: str
     target: str
     #: Seconds after the answer when it was done; None when it was not.
@@ -43,17 +49,22 @@ class ExpectedResult:
 
 @dataclass(frozen=True)
 class Timing:
+    """One C2 timing of the call against its target; None when it does not apply."""
+
     name: str  # answer_s, identify_s, talk_s, wrapup_s
     value_s: float | None
     target_s: float
 
     @property
-    def ok(self) -> bool:
-        return self.value_s is not None and self.value_s <= self.target_s
+    def ok(self) -> bool | None:
+        """Within the target; None when not measured (no after-call work asked, no answer)."""
+        return None if self.value_s is None else self.value_s <= self.target_s
 
 
 @dataclass(frozen=True)
 class Debrief:
+    """The debriefing of one practice call."""
+
     scenario: str
     expected: tuple[ExpectedResult, ...]
     timings: tuple[Timing, ...]
@@ -94,19 +105,16 @@ def debrief(
     services_by_extension: Mapping[str, str],
 ) -> Debrief:
     """What the student did on this call against what the scenario expected."""
-    # The ring starts when the student's phone rings, not when the caller joined the queue.
-    ringing = _first(entries, "call.ringing")
-    ringing = _first(entries, "practice.call") if ringing is None else ringing
-    answered = _first(entries, "call.answered")
-    answered = _first(entries, "scenario.start") if answered is None else answered
-    hangup = _first(entries, "call.hangup")
-    wrapped = _first(entries, "wrapup.done")
-    identified = _first(entries, "crm.identity_check")
+    times = CallTimes()
     done: list[tuple[str, str, float]] = []
     for entry in entries:
+        times.add(entry.kind, CALL, entry.at)
         action = action_of(entry.kind, entry.payload, services_by_extension)
         if action is not None:
             done.append((*action, entry.at))
+    answered = _first(entries, "call.answered")
+    # A complete identity check, not the first box ticked.
+    identified = next((at for action, _target, at in done if action == "identity_check"), None)
     results = []
     for expected in scenario.expected:
         at = next(
@@ -121,11 +129,13 @@ def debrief(
         after = _span(answered, at) if at is not None else None
         results.append(ExpectedResult(expected.action, expected.target, after, expected.within_s))
     targets = scenario.targets
+    # On an outbound call the ringing is the customer's phone: nothing the student controls.
+    answer_delay = times.answer_delay(CALL) if scenario.direction == "inbound" else None
     timings = (
-        Timing("answer_s", _span(ringing, answered), targets.answer_s),
+        Timing("answer_s", answer_delay, targets.answer_s),
         Timing("identify_s", _span(answered, identified), targets.identify_s),
-        Timing("talk_s", _span(answered, hangup), targets.talk_s),
-        Timing("wrapup_s", _span(hangup, wrapped), targets.wrapup_s),
+        Timing("talk_s", times.handle_time(CALL), targets.talk_s),
+        Timing("wrapup_s", times.wrap_up_time(CALL), targets.wrapup_s),
     )
     ending = next((str(e.payload.get("ending")) for e in entries if e.kind == "scenario.end"), "")
     return Debrief(scenario.id, tuple(results), timings, ending)
@@ -133,7 +143,7 @@ def debrief(
 
 def _timing_label(name: str) -> str:
     return {
-        "answer_s": _("décroché"),
+        "answer_s": _("délai de décroché"),
         "identify_s": _("identification"),
         "talk_s": _("conversation"),
         "wrapup_s": _("post-appel"),
@@ -181,7 +191,11 @@ def summary(result: Debrief, title: str) -> str:
         for t in result.timings
         if t.value_s is not None
     )
-    text = _("« {title} » : {done}/{expected} actions attendues ; {timings}.").format(
+    if result.ending == "abandon":
+        return _("« {title} » : appel manqué, le client a raccroché avant d'être pris.").format(
+            title=title
+        )
+    text = _("« {title} » : actions attendues réalisées : {done}/{expected} ; {timings}.").format(
         title=title, done=done, expected=expected, timings=timings or "—"
     )
     if missed:
