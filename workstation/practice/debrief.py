@@ -167,7 +167,6 @@ def action_label(action: str, target: str = "") -> str:
         "payment_plan": _("échéancier"),
         "promise": _("promesse de paiement"),
         "callback": _("rappel programmé"),
-        "survey_answer": _("réponse d'enquête"),
         "survey_complete": _("questionnaire terminé"),
         "file_update": _("mise à jour de la fiche"),
         "memo": _("mémo ({target})"),

@@ -24,7 +24,6 @@ _PLAIN: dict[str, str] = {
     "collection.callback": "callback",
     "campaign.callback": "callback",
     "survey.completed": "survey_complete",
-    "survey.answer": "survey_answer",
     "crm.file_updated": "file_update",
     "wrapup.done": "wrapup",
 }

@@ -86,6 +86,23 @@ def good_path(scenario: CallScenario, common: Common, agent_name: str = "Camille
     raise NoPath(_("aucune suite de répliques modèles ou d'actions ne mène à une fin (« end »)"))
 
 
+#: Expected actions the model student does not add by itself: telephony changes the call
+#: (the path has them where the dialogue wants them) and after-call work comes after it.
+_NOT_ADDED = frozenset({"hold", "retrieve", "transfer", "wrapup"})
+
+
+def model_moves(scenario: CallScenario, common: Common, agent_name: str = "Camille") -> list[Move]:
+    """The good path plus the expected desk actions it lacks (the article to open, the
+    qualification form…), done just before the closing move: what a full-score student does."""
+    path = good_path(scenario, common, agent_name)
+    missing = [
+        Action(e.action, e.target)
+        for e in scenario.expected
+        if e.action not in _NOT_ADDED and Action(e.action, e.target) not in path
+    ]
+    return [*path[:-1], *missing, path[-1]]
+
+
 def rehearse(
     scenario: CallScenario, common: Common, agent_name: str = "Camille"
 ) -> SimulatedCustomer:

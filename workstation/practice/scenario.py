@@ -38,7 +38,6 @@ ACTIONS: tuple[str, ...] = (
     "payment_plan",  # échéancier accordé
     "promise",  # promesse de paiement
     "callback",  # rappel programmé
-    "survey_answer",  # réponse d'enquête enregistrée
     "survey_complete",  # questionnaire terminé
     "file_update",  # fiche client mise à jour
     "memo",  # mémo envoyé (service)

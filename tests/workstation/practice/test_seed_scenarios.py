@@ -21,7 +21,7 @@ from seed_data import SEED_DIR
 from workstation.call_journal import journal_record
 from workstation.clock import VirtualClock
 from workstation.config import load_settings
-from workstation.practice.model_student import Action, Line, Move, good_path
+from workstation.practice.model_student import Action, Line, Move, model_moves
 from workstation.practice.scenario import Arrivals, OutboundList, ShiftScenario, WeightedCall
 from workstation.practice.scenario_file import SCENARIOS_DIR, ScenarioLibrary, load_library
 from workstation.practice.shift import PracticeDesk, PracticeShift, services_by_extension
@@ -43,7 +43,6 @@ DESK_ENTRIES: dict[str, tuple[str, dict[str, Any]]] = {
     "payment_plan": ("collection.plan", {}),
     "promise": ("collection.promise", {}),
     "callback": ("collection.callback", {}),
-    "survey_answer": ("survey.answer", {}),
     "survey_complete": ("survey.completed", {}),
     "file_update": ("crm.file_updated", {}),
     "memo": ("memo.sent", {}),
@@ -107,7 +106,7 @@ async def test_the_model_student_plays_the_scenario_to_its_end(
     scenario = next(
         c for c in library.calls if Path(c.source).name == path.name or c.id == path.stem
     )
-    moves = good_path(scenario, library.common)
+    moves = model_moves(scenario, library.common)
     outbound = scenario.direction == "outbound"
     shift = ShiftScenario(
         id="rehearsal", title=scenario.title, duration_s=1800, queues=(scenario.queue,),
@@ -124,6 +123,8 @@ async def test_the_model_student_plays_the_scenario_to_its_end(
     else:
         await desk.answer()
     await desk.play(moves)
+    await until(clock, lambda: desk.agent.call is None)
+    desk.wrap_up()
     running.cancel()
     await desk.close()
     engine, writer = desk.engine, desk.writer
@@ -132,6 +133,10 @@ async def test_the_model_student_plays_the_scenario_to_its_end(
     end = next(e for e in entries if e.kind == "scenario.end")
     assert end.payload["by"] == "customer", end.payload
     assert end.payload["ending"] in ("satisfait", "neutre"), end.payload
+    (report,) = [e for e in entries if e.kind == "practice.debrief"]
+    assert report.payload["score"][0] == report.payload["score"][1], report.payload
+    timings = report.payload["timings"]
+    assert all(t["ok"] in (True, None) for t in timings.values()), timings
     said = [e.kind for e in entries if e.kind.startswith("conversation.")]
     assert said.count("conversation.agent") == sum(isinstance(m, Line) for m in moves)
     assert "conversation.customer" in said
@@ -151,6 +156,7 @@ class Rehearsal:
         self.clients = clients
         self.extensions = services_by_extension(runtime.session_factory)
         self.practice: PracticeShift
+        self.last_call = ""
 
     @classmethod
     async def open(
@@ -184,6 +190,8 @@ class Rehearsal:
         return desk
 
     def record(self, kind: str, payload: dict[str, Any], call_id: str | None) -> None:
+        if kind == "practice.call" and call_id is not None:
+            self.last_call = call_id
         self.writer.append(kind, payload, call_id)
         self.practice.observe(kind, payload, call_id)
 
@@ -210,6 +218,10 @@ class Rehearsal:
             else:
                 await act(self.agent, move, self.record, call.call_id, by_code)
         await until(self.clock, lambda: not self.practice.active_calls)
+
+    def wrap_up(self) -> None:
+        """The disposition of the call just ended, as the desk journals it."""
+        self.record("wrapup.done", {"disposition": "INFORMATION"}, self.last_call)
 
     async def close(self) -> None:
         await self.practice.close()
@@ -260,7 +272,9 @@ async def test_the_20_minute_seed_shift_played_by_the_model_student(
         await until(clock, lambda: bool(desk.practice.active_calls))
         line = desk.practice._lines[desk.practice.active_calls[0]]
         played.append(line.customer.scenario.id)
-        await desk.play(good_path(line.customer.scenario, library.common))
+        await desk.play(model_moves(line.customer.scenario, library.common))
+        await until(clock, lambda: desk.agent.call is None)
+        desk.wrap_up()
     await until(clock, running.done, limit=shift.duration_s)
     await desk.close()
     entries = list(journal.iter_entries(desk.engine, desk.writer.shift_id))
@@ -269,6 +283,8 @@ async def test_the_20_minute_seed_shift_played_by_the_model_student(
     assert played == list(itertools.islice(itertools.cycle(mix), len(played)))
     assert len(played) >= len(mix)
     assert kinds.count("practice.call") == len(played) == kinds.count("practice.debrief")
+    scores = [e.payload["score"] for e in entries if e.kind == "practice.debrief"]
+    assert all(done == expected for done, expected in scores), scores
     endings = [e.payload["ending"] for e in entries if e.kind == "scenario.end"]
     assert set(endings) <= {"satisfait", "neutre"}, endings
     assert kinds.count("practice.message") == len(shift.messages)
