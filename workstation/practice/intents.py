@@ -80,16 +80,14 @@ def _word_matches(pattern: str, word: str) -> bool:
 
 
 def compile_pattern(pattern: str, agent_name: str = "") -> tuple[_Piece, ...] | None:
-    """The pieces of one pattern; None when it needs the agent's name and none is known."""
+    """The pieces of one pattern (None for an empty one)."""
     agent = words(agent_name.split()[0]) if agent_name.strip() else ()
     pieces: list[_Piece] = []
     for part in pattern.split("+"):
         tokens: list[str] = []
         for token in normalise(part).split():
             if token == "{agent}":
-                if not agent:
-                    return None
-                tokens.extend(agent)
+                tokens.extend(agent)  # no name known: the rest of the pattern still counts
             else:
                 tokens.append(token.replace("{", "").replace("}", ""))
         if tokens:
