@@ -390,6 +390,9 @@ class _Reader:
             mark = error.problem_mark or error.context_mark
             problem = " : ".join(p for p in (error.context, error.problem) if p)
             message = _("syntaxe YAML invalide ({problem}).").format(problem=problem)
+            hint = _yaml_hint(problem)
+            if hint:
+                message = f"{message[:-1]} : {hint}."
             opened = error.context_mark
             if opened and mark and opened.line != mark.line:  # an unclosed [ or " above
                 message += " " + _("Voir aussi la ligne {line}.").format(line=opened.line + 1)
@@ -522,6 +525,25 @@ class _Reader:
         if value and not pattern.match(value):
             self.add(node, path, message.format(value=value))
         return value
+
+
+def _yaml_hint(problem: str) -> str:
+    """What PyYAML's English message usually means for a trainer, in French ("" if unknown)."""
+    hints = (
+        ("end of stream", _("un guillemet ou un crochet ouvert n'est pas refermé")),
+        ("expected ',' or ']'", _("une liste entre crochets n'est pas refermée ou une "
+                                  "virgule manque")),
+        ("expected ',' or '}'", _("un bloc entre accolades n'est pas refermé ou une "
+                                  "virgule manque")),
+        ("mapping values are not allowed", _(
+            "« : » inattendu : vérifiez l'indentation, ou mettez le texte entre guillemets")),
+        ("cannot start any token", _("caractère interdit en début de valeur (une tabulation ? "
+                                     "indentez avec des espaces)")),
+        ("could not find expected ':'", _("« : » manquant après un nom de champ")),
+        ("did not find expected key", _("indentation incohérente avec les lignes au-dessus")),
+        ("did not find expected '-'", _("indentation incohérente dans une liste")),
+    )  # fmt: skip
+    return next((hint for needle, hint in hints if needle in problem), "")
 
 
 def _number(value: float) -> str:

@@ -219,6 +219,14 @@ def test_bad_yaml_syntax_names_the_line(scenarios: Path) -> None:
     # PyYAML notices the missing ] on the next line, and says where the list opened
     assert problems[0].startswith(f"{shown(path)}:{line + 1}: syntaxe YAML invalide (")
     assert problems[0].endswith(f"Voir aussi la ligne {line}.")
+    assert "une liste entre crochets n'est pas refermée" in problems[0]  # said in French too
+
+
+def test_a_colon_in_unquoted_text_is_explained(scenarios: Path) -> None:
+    path, line = edit(scenarios, CALL, "motive: facture\n", "motive: facture\n  bis: oui\n")
+    (problem,) = check(path)
+    assert problem.startswith(f"{shown(path)}:{line + 1}: syntaxe YAML invalide (")
+    assert "« : » inattendu : vérifiez l'indentation" in problem
 
 
 def test_unknown_field_lists_the_allowed_ones(scenarios: Path) -> None:
