@@ -98,6 +98,10 @@ def main(
     if ctx.invoked_subcommand is None:
         from workstation.launcher import run_workstation
 
+        if speed != 1.0 and settings.pbx_url:
+            # A classroom PBX keeps its own timers: only the built-in one can run faster.
+            fail(_("--speed ne s'utilise qu'avec le PBX intégré (sans --pbx)."))
+
         run_workstation(settings, shift=shift, speed=speed)
 
 

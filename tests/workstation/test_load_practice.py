@@ -51,3 +51,13 @@ def test_a_file_that_is_not_a_shift_or_is_broken_is_refused(tmp_path: Path) -> N
         load_practice(str(broken))
     with pytest.raises(click.ClickException, match="Fichier introuvable"):
         load_practice(str(tmp_path / "absent.yaml"))
+
+
+def test_speed_is_refused_with_a_classroom_pbx() -> None:
+    from click.testing import CliRunner
+
+    from workstation.cli import main
+
+    result = CliRunner().invoke(main, ["--pbx", "ami://cti:x@127.0.0.1:5099", "--speed", "5"])
+    assert result.exit_code == 1
+    assert "--speed ne s'utilise qu'avec le PBX intégré" in result.output
