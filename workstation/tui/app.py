@@ -199,7 +199,7 @@ class AcvdApp(App[None]):
         self.practice_shift = PracticeShift(shift, library, desk)
         self.notify(
             _("Vacation d'entraînement « {title} » : connectez-vous aux files (F3), les clients "
-              "appellent dès que vous êtes disponible ; Ctrl+R pour leur parler.").format(
+              "appellent dès que vous êtes disponible ; F12 pour leur parler.").format(
                 title=shift.title),
             timeout=15,
         )  # fmt: skip

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import TabbedContent
+from textual.widgets import OptionList, TabbedContent, TabPane
 
 from crm import journal
 from crm.seeding import seed_demo_company
@@ -25,6 +25,7 @@ from workstation.tui.commands import DeskCommands
 from workstation.tui.screens.desk import DeskScreen
 from workstation.tui.widgets.call_list_panel import CallListPanel
 from workstation.tui.widgets.customer_panel import CustomerPanel
+from workstation.tui.widgets.inbox_panel import InboxPanel
 from workstation.tui.widgets.qualification_form import QualificationForm
 from workstation.tui.widgets.softphone import SoftphoneBar
 from workstation.tui.widgets.survey_panel import SurveyPanel
@@ -373,3 +374,40 @@ async def test_a_survey_contact_dialled_from_the_call_list_opens_the_questionnai
     assert survey.customer_id == customer_id and survey.call_id is not None
     assert screen.query_one(TabbedContent).active == "tab-survey"
     assert "campaign.dial" in _kinds(app)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_ctrl_t_hands_the_keys_to_the_new_tab(
+    desk: tuple[AcvdApp, Pilot], clock: VirtualClock
+) -> None:
+    app, pilot = desk
+    tabs = app.screen.query_one(TabbedContent)
+    focused_inside = 0
+    for _ in range(len(tabs.query(TabPane))):
+        await pilot.press("ctrl+t")
+        await pilot.pause(0.05)
+        pane = tabs.get_pane(tabs.active)
+        focused = app.focused
+        assert focused is None or pane in focused.ancestors, (tabs.active, focused)
+        focused_inside += focused is not None
+    assert tabs.active == "tab-customer"  # all the way round, never sent back
+    assert focused_inside >= 10  # nearly every tab takes the keys at once
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_a_message_opened_between_calls_brings_its_writer_on_the_desk(
+    desk: tuple[AcvdApp, Pilot], clock: VirtualClock
+) -> None:
+    app, pilot = desk
+    screen = app.screen
+    assert isinstance(screen, DeskScreen)
+    screen.query_one(TabbedContent).active = "tab-inbox"
+    inbox = screen.query_one(InboxPanel)
+    await _until(pilot, lambda: bool(inbox.shown))
+    index = next(i for i, m in enumerate(inbox.shown) if m.customer_id is not None)
+    options = screen.query_one("#ip-list", OptionList)
+    options.focus()
+    options.highlighted = index
+    await pilot.press("enter")
+    panel = screen.query_one(CustomerPanel)
+    await _until(pilot, lambda: panel.customer_id == inbox.shown[index].customer_id)

@@ -151,7 +151,7 @@ async def wait(pilot: Pilot, clock: VirtualClock, seconds: float) -> None:
 
 
 async def say(pilot: Pilot, text: str) -> None:
-    await pilot.press("ctrl+r", *text, "enter")
+    await pilot.press("f12", *text, "enter")
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

@@ -103,7 +103,7 @@ class DeskScreen(Screen[None]):
         Binding("f10", "note", _("Note"), id="desk.note"),
         Binding("ctrl+t", "next_tab", _("Onglet suivant"), id="desk.next_tab"),
         Binding("ctrl+k", "search_kb", _("Rechercher"), show=False, id="desk.search_kb"),
-        Binding("ctrl+r", "speak", _("Parler"), id="desk.speak"),
+        Binding("f12", "speak", _("Parler"), id="desk.speak"),
     ]
 
     def __init__(
@@ -365,6 +365,11 @@ class DeskScreen(Screen[None]):
         self._wrap_up_call = None
         bar = self.query_one(SoftphoneBar)
         bar.caller = bar.customer = ""
+        # The call is closed: what the panels record from now on belongs to no call.
+        self.query_one(SalesPanel).call_id = None
+        self.query_one(CallListPanel).set_call_id(None)
+        self.query_one(SurveyPanel).set_call_id(None)
+        self.query_one(CollectionPanel).set_call_id(None)
         self._show_state()
 
     # --- actions ------------------------------------------------------------------------------
@@ -497,8 +502,16 @@ class DeskScreen(Screen[None]):
     def action_next_tab(self) -> None:
         tabs = self.query_one(TabbedContent)
         panes = [pane.id for pane in tabs.query(TabPane) if pane.id]
+        self.set_focus(None)  # the old tab's field must not pull the focus back to it
         tabs.active = panes[(panes.index(tabs.active) + 1) % len(panes)]
         self._record_action("tab", tab=tabs.active)
+        self.call_after_refresh(self._focus_first_field, tabs.get_pane(tabs.active))
+
+    def _focus_first_field(self, pane: TabPane) -> None:
+        """Keys go to the new tab at once: its first field takes the focus."""
+        first = next((w for w in self.focus_chain if pane in w.ancestors), None)
+        if first is not None:
+            first.focus()
 
     def action_note(self) -> None:
         """F10: a quick note kept with the call, from any tab (C3.1)."""
@@ -510,7 +523,7 @@ class DeskScreen(Screen[None]):
         self.query_one(KbPanel).focus_search()
 
     def action_speak(self) -> None:
-        """Ctrl+R: type what to say to the customer (practice calls, issue 8)."""
+        """F12: type what to say to the customer (practice calls, issue 8)."""
         self.query_one(ConversationPanel).focus_input()
 
     @on(ConversationPanel.Spoken)
@@ -666,6 +679,10 @@ class DeskScreen(Screen[None]):
     @on(InboxPanel.MessageOpened)
     def _message_opened(self, message: InboxPanel.MessageOpened) -> None:
         self._journal_message("message.opened", message)
+        # Between calls, the writer becomes the desk's customer: a letter produced in Courrier
+        # is then addressed to them (C3.2, C3.3). During a call the caller stays on screen.
+        if message.customer_id is not None and self.agent.call is None:
+            self.query_one(CustomerPanel).show_customer(message.customer_id)
 
     @on(InboxPanel.MessageAnswered)
     def _message_answered(self, message: InboxPanel.MessageAnswered) -> None:

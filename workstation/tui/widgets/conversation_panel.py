@@ -46,7 +46,7 @@ class ConversationPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            _("Conversation — Ctrl+R pour parler, Entrée pour dire la phrase"),
+            _("Conversation — F12 pour parler, Entrée pour dire la phrase"),
             id="conversation-title",
         )
         yield RichLog(id="conversation-log", wrap=True, markup=False, auto_scroll=True)
@@ -84,7 +84,7 @@ class ConversationPanel(Vertical):
         self.query_one(RichLog).write(Text(text, style="dim italic"))
 
     def focus_input(self) -> None:
-        """Ctrl+R: type what to say."""
+        """F12: type what to say."""
         self.add_class("-active")
         self.query_one(Input).focus()
 
