@@ -16,18 +16,25 @@ from crm.models.inbox import Memo
 from tests.crm.conftest import engine, seeded_session_factory  # noqa: F401
 from workstation.clock import VirtualClock
 from workstation.inbox_desk import InboxDesk
+from workstation.memo_tray_desk import TrayDesk
 from workstation.tui.widgets.memo_form import MemoForm
+from workstation.tui.widgets.memo_tray import MemoTab
 
 
 class Harness(App[None]):
-    def __init__(self, desk: InboxDesk) -> None:
+    def __init__(self, desk: InboxDesk, trays: TrayDesk | None = None) -> None:
         super().__init__()
         self.desk = desk
+        self.trays = trays
         self.animation_level = "none"
         self.messages: list[Message] = []
 
     def compose(self) -> ComposeResult:
-        yield MemoForm(self.desk, id="memo")
+        # With a tray desk: the Mémo tab as the desk shows it (the form over the tray).
+        if self.trays is not None:
+            yield MemoTab(self.desk, self.trays)
+        else:
+            yield MemoForm(self.desk, id="memo")
 
     def on_memo_form_memo_sent(self, message: Message) -> None:
         self.messages.append(message)
@@ -134,3 +141,45 @@ async def test_customer_reaction_to_a_colleague_at_120x40(
         with seeded_session_factory() as session:
             row = session.get(Memo, sent.memo_id)
             assert row.to_user_id is not None and row.to_service_id is None
+
+
+async def test_duration_runs_from_the_first_keystroke_and_sent_shows_in_the_tab(
+    seeded_session_factory: sessionmaker,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Regression: a memo written in 40 s, 200 s after the tab opened, was journalled with
+    duration_s 240 (the priority and kind lists' defaults, posted when they mounted, were
+    taken for the first edit); and « Mémo envoyé » was below the fold of the half-height
+    form, so nothing visible said the memo had left."""
+    clock = VirtualClock()
+    desk = InboxDesk(seeded_session_factory, clock, letters_dir=tmp_path)
+    app = Harness(desk, TrayDesk(seeded_session_factory, own_service="technique"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await clock.advance(200)  # the tab is on screen, the agent has not started yet
+        app.query_one("#mf-destinataire", Select).value = "service:technique"
+        app.query_one("#mf-objet", Input).focus()
+        await pilot.press(*"Relance")
+        await clock.advance(25)
+        app.query_one("#mf-message", TextArea).focus()
+        await pilot.press(*"Client à rappeler")
+        await clock.advance(15)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        [sent] = app.of(MemoForm.MemoSent)
+        assert (sent.duration_s, sent.errors, sent.corrections) == (40.0, 0, 0)
+        status = app.query_one("#mf-status", Static)
+        assert "Mémo envoyé" in str(status.render())
+        assert status.has_class("-saved")
+        assert on_screen(pilot, "#mf-status")
+        assert app.query_one(MemoForm).region.contains_region(status.region)
+
+        # The next memo is measured from its own first edit, not from the one sent.
+        await clock.advance(300)
+        app.query_one("#mf-objet", Input).focus()
+        await pilot.press(*"Suite")
+        app.query_one("#mf-message", TextArea).text = "Rappel fait."
+        await clock.advance(20)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert [m.duration_s for m in app.of(MemoForm.MemoSent)] == [40.0, 20.0]

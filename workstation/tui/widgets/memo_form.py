@@ -23,9 +23,12 @@ from textual.worker import Worker, WorkerState
 from crm.errors import CrmError, FieldError, ValidationError
 from crm.services.inbox import MemoView, Recipient
 from workstation.inbox_desk import InboxDesk
+from workstation.tui.widgets.form_measure import FormMeter
 
 #: The form's fields, in screen order (also the names the service reports errors under).
 FIELDS = ("destinataire", "priorite", "nature", "objet", "message")
+#: What the lists show before the agent chooses (their Select posts it when mounted).
+DEFAULTS = {"priorite": "normal", "nature": "memo"}
 
 
 class MemoForm(Widget):
@@ -68,6 +71,9 @@ class MemoForm(Widget):
     }
     MemoForm #mf-send {
         margin-top: 1;
+    }
+    MemoForm #mf-status {
+        height: auto;
     }
     MemoForm #mf-status.-saved {
         color: $success;
@@ -124,10 +130,9 @@ class MemoForm(Widget):
         self.customer_id: int | None = None
         self.recipients: tuple[Recipient, ...] = ()
         self._busy = False
-        self._first_edit: float | None = None
-        self._errors = 0
-        self._corrections = 0
-        self._correctable: set[str] = set()
+        self._measure = FormMeter(desk.clock)
+        #: The value each list shows, so that one the program set is not taken for an edit.
+        self._shown: dict[str, str] = dict(DEFAULTS)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -139,12 +144,12 @@ class MemoForm(Widget):
             yield self._error("destinataire")
             with Horizontal(classes="mf-row"):
                 yield Label(_("Priorité"))
-                yield Select(self._options(self._desk.priorities()), value="normal",
+                yield Select(self._options(self._desk.priorities()), value=DEFAULTS["priorite"],
                              allow_blank=False, id="mf-priorite", compact=True)  # fmt: skip
             yield self._error("priorite")
             with Horizontal(classes="mf-row"):
                 yield Label(_("Nature"))
-                yield Select(self._options(self._desk.kinds()), value="memo",
+                yield Select(self._options(self._desk.kinds()), value=DEFAULTS["nature"],
                              allow_blank=False, id="mf-nature", compact=True)  # fmt: skip
             yield self._error("nature")
             with Horizontal(classes="mf-row"):
@@ -155,7 +160,9 @@ class MemoForm(Widget):
             yield TextArea(id="mf-message", soft_wrap=True)
             yield self._error("message")
             yield Button(_("Envoyer le mémo (Ctrl+S)"), id="mf-send", variant="primary")
-            yield Static("", id="mf-status", markup=False)
+        # Under the scrolled fields, not among them: in the Mémo tab the form has half the
+        # height, and « Mémo envoyé » must show without scrolling.
+        yield Static("", id="mf-status", markup=False)
 
     @staticmethod
     def _options(pairs: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
@@ -199,13 +206,15 @@ class MemoForm(Widget):
         value = event.text_area.text if isinstance(event, TextArea.Changed) else event.value
         if not isinstance(value, str) or not value:
             return  # a list filled or a form emptied by the program, not an edit
-        if self._first_edit is None:
-            self._first_edit = self._desk.clock.monotonic()
         control = event.control
         field = control.id.removeprefix("mf-") if control is not None and control.id else ""
-        if field in self._correctable:
-            self._correctable.discard(field)
-            self._corrections += 1
+        if self._shown.get(field, "") == value:
+            # The priority and kind lists post their default when mounted: taking that for
+            # the first edit made a memo's duration_s run from the desk's opening.
+            return
+        if field in self._shown:
+            self._shown[field] = value
+        self._measure.edited(field)
         for label in self.query(f"#mf-{field}-error"):
             label.remove_class("-shown")
 
@@ -245,26 +254,22 @@ class MemoForm(Widget):
     def on_memo_form__sent(self, message: _Sent) -> None:
         self._busy = False
         memo = message.memo
-        now = self._desk.clock.monotonic()
-        started = self._first_edit if self._first_edit is not None else now
+        measure = self._measure.done()
         self.post_message(
             self.MemoSent(
                 memo_id=memo.id,
                 recipient=message.recipient,
                 kind=memo.kind,
                 priority=memo.priority,
-                duration_s=now - started,
-                errors=self._errors,
-                corrections=self._corrections,
+                duration_s=measure.duration_s,
+                errors=measure.errors,
+                corrections=measure.corrections,
             )
         )
         self._status(_("Mémo envoyé à {recipient}.").format(recipient=memo.recipient), saved=True)
         self.query_one("#mf-objet", Input).value = ""
         self.query_one("#mf-message", TextArea).text = ""
-        self._first_edit = None
-        self._errors = 0
-        self._corrections = 0
-        self._correctable.clear()
+        self._measure.started()
 
     def on_memo_form__refused(self, message: _Refused) -> None:
         self._busy = False
@@ -272,8 +277,9 @@ class MemoForm(Widget):
         if not isinstance(error, ValidationError):
             self._status(str(error))
             return
-        self._errors += len(error.errors)
-        self._correctable = {item.field for item in error.errors if item.field in FIELDS}
+        self._measure.refused(
+            error.errors, {item.field for item in error.errors if item.field in FIELDS}
+        )
         unplaced = []
         for item in error.errors:
             labels = self.query(f"#mf-{item.field}-error")
