@@ -34,6 +34,7 @@ from workstation.customer_desk import (
     Qualification,
 )
 from workstation.dispositions import DISPOSITIONS
+from workstation.tui.widgets.form_measure import FormMeter
 
 #: The form's fields, in screen order (also the names the desk reports errors under).
 FIELDS = ("nature", "motif", "reformulation", "decision", "service", "code")
@@ -151,6 +152,7 @@ class QualificationForm(Widget):
         self.call_started_at: datetime | None = None
         #: The identity checks ticked in the customer panel, noted in the history (PRO-002).
         self.identity_items: tuple[str, ...] = ()
+        self._measure = FormMeter(desk.clock)
         self._reset_measures()
 
     @property
@@ -176,10 +178,7 @@ class QualificationForm(Widget):
             self._show_context()
 
     def _reset_measures(self) -> None:
-        self._first_edit: float | None = None
-        self._errors = 0
-        self._corrections = 0
-        self._correctable: set[str] = set()
+        self._measure.started()
         self._saving = False
         self._saved = False
 
@@ -283,26 +282,20 @@ class QualificationForm(Widget):
     # -- measures ---------------------------------------------------------------------------
 
     def on_key(self, event: events.Key) -> None:
-        self._touch()
+        self._measure.edited()
 
     @on(Select.Changed)
     @on(Input.Changed)
     @on(TextArea.Changed)
     def _edited(self, event: Select.Changed | Input.Changed | TextArea.Changed) -> None:
         event.stop()
-        self._touch()
         control = event.control
         field = control.id.removeprefix("qf-") if control is not None and control.id else ""
         if field not in FIELDS:
+            self._measure.edited()
             return
-        if field in self._correctable:
-            self._correctable.discard(field)
-            self._corrections += 1
+        self._measure.edited(field)
         self._hide_error(field)
-
-    def _touch(self) -> None:
-        if self._first_edit is None:
-            self._first_edit = self._desk.clock.monotonic()
 
     # -- submit -----------------------------------------------------------------------------
 
@@ -314,7 +307,7 @@ class QualificationForm(Widget):
             return
         if self._saving:
             return
-        self._touch()
+        self._measure.edited()
         self._saving = True
         self._clear_errors()
         status.update(_("Enregistrement…"))
@@ -360,7 +353,7 @@ class QualificationForm(Widget):
         status.update(_("Qualification enregistrée dans l'historique du client."))
         status.add_class("-saved")
         form = message.form
-        started = self._first_edit if self._first_edit is not None else message.submitted_at
+        measure = self._measure.done(at=message.submitted_at)
         self.post_message(
             self.Submitted(
                 interaction_id=message.interaction.id,
@@ -368,9 +361,9 @@ class QualificationForm(Widget):
                 motive=message.interaction.motive,
                 decision=form.decision,
                 disposition=form.disposition,
-                duration_s=message.submitted_at - started,
-                errors=self._errors,
-                corrections=self._corrections,
+                duration_s=measure.duration_s,
+                errors=measure.errors,
+                corrections=measure.corrections,
             )
         )
 
@@ -378,8 +371,7 @@ class QualificationForm(Widget):
         self._saving = False
         error = message.error
         errors = field_errors(error)
-        self._errors += len(errors)
-        self._correctable = set(FIELDS)
+        self._measure.refused(errors, FIELDS)
         unplaced = []
         for item in errors:
             if item.field in FIELDS:
