@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import Provider
+from textual.containers import ScrollableContainer
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
@@ -509,7 +510,10 @@ class DeskScreen(Screen[None]):
 
     def _focus_first_field(self, pane: TabPane) -> None:
         """Keys go to the new tab at once: its first field takes the focus."""
-        first = next((w for w in self.focus_chain if pane in w.ancestors), None)
+        inside = [w for w in self.focus_chain if pane in w.ancestors]
+        # A scrolling container takes the focus too; the student wants the first field.
+        fields = [w for w in inside if not isinstance(w, ScrollableContainer)]
+        first = (fields or inside or [None])[0]
         if first is not None:
             first.focus()
 
