@@ -24,6 +24,7 @@ from crm.errors import CrmError, FieldError, ValidationError
 from crm.services.file_updates import FIELD_NAMES, FileUpdate
 from workstation.dispositions import N_
 from workstation.file_desk import FIELDS, PREFERENCES, ContactDetails, FileDesk
+from workstation.tui.widgets.form_measure import FormMeter
 
 _INPUTS = (
     ("telephone_1", N_("Tél. principal"), N_("06 12 34 56 78")),
@@ -131,13 +132,7 @@ class ContactForm(Widget):
         self.customer_id: int | None = None
         self._loaded = False
         self._saving = False
-        self._reset_measures()
-
-    def _reset_measures(self) -> None:
-        self._first_edit: float | None = None
-        self._errors = 0
-        self._corrections = 0
-        self._correctable: set[str] = set()
+        self._measure = FormMeter(desk.clock)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -171,7 +166,7 @@ class ContactForm(Widget):
         """Edit this customer's details (None: no customer on the desk)."""
         self.customer_id = customer_id
         self._loaded = False
-        self._reset_measures()
+        self._measure.started()
         self._clear_errors()
         self._status("")
         if customer_id is None:
@@ -225,18 +220,16 @@ class ContactForm(Widget):
     @on(Checkbox.Changed)
     def _edited(self, event: Input.Changed | Select.Changed | Checkbox.Changed) -> None:
         event.stop()
-        self._touch()
         control = event.control
         field = control.id.removeprefix("cf-") if control is not None and control.id else ""
-        if field in self._correctable:
-            self._correctable.discard(field)
-            self._corrections += 1
+        self._touch(field)
         for error in self.query(f"#cf-{field}-error"):
             error.remove_class("-shown")
 
-    def _touch(self) -> None:
-        if self._first_edit is None and self._loaded:
-            self._first_edit = self._desk.clock.monotonic()
+    def _touch(self, field: str | None = None) -> None:
+        # Before the card is loaded, nothing typed here can be saved: not an edit yet.
+        if self._loaded:
+            self._measure.edited(field)
 
     # -- save -------------------------------------------------------------------------------
 
@@ -293,18 +286,18 @@ class ContactForm(Widget):
             )
         else:
             self._status(_("Rien n'a changé : la fiche est déjà à jour."), saved=True)
-        started = self._first_edit if self._first_edit is not None else message.saved_at
+        measure = self._measure.done(at=message.saved_at)
         self.post_message(
             self.ContactUpdated(
                 customer_id=message.customer_id,
                 fields=result.changed,
-                duration_s=message.saved_at - started,
-                errors=self._errors,
-                corrections=self._corrections,
+                duration_s=measure.duration_s,
+                errors=measure.errors,
+                corrections=measure.corrections,
                 interaction_id=result.note.id if result.note is not None else None,
             )
         )
-        self._reset_measures()
+        self._measure.started()
 
     def on_contact_form__refused(self, message: _Refused) -> None:
         self._saving = False
@@ -312,8 +305,7 @@ class ContactForm(Widget):
         if not isinstance(error, ValidationError):
             self._status(str(error))
             return
-        self._errors += len(error.errors)
-        self._correctable = set(FIELDS) | {"consentement"}
+        self._measure.refused(error.errors, (*FIELDS, "consentement"))
         unplaced = []
         for item in error.errors:
             if item.field in FIELDS:
