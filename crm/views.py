@@ -30,6 +30,18 @@ class Page(Generic[T]):
 
 
 @dataclass(frozen=True)
+class Recent(Generic[T]):
+    """The latest few items of a customer's list (newest first) and how many there are."""
+
+    items: tuple[T, ...]
+    total: int
+
+
+#: An empty `Recent`, the default of the card's lists.
+NOTHING_RECENT: Recent[Any] = Recent((), 0)
+
+
+@dataclass(frozen=True)
 class PhoneView:
     """One of a customer's numbers."""
 
@@ -186,6 +198,62 @@ class CustomerCard:
     last_interactions: tuple[InteractionView, ...]
     payment_plans: tuple[PaymentPlanView, ...]
     appointments: tuple[AppointmentView, ...]
+    #: What the activities left in the CRM, newest first, a few of each with their count
+    #: (read in the same transaction as the rest of the card: one round trip per section).
+    orders: Recent[OrderBrief] = NOTHING_RECENT
+    payments: Recent[PaymentView] = NOTHING_RECENT
+    promises: Recent[InteractionView] = NOTHING_RECENT
+    survey_responses: Recent[SurveyParticipation] = NOTHING_RECENT
+    messages: Recent[MessageBrief] = NOTHING_RECENT
+
+
+@dataclass(frozen=True)
+class OrderBrief:
+    """An order as the customer card sums it up: its lines' labels and its totals."""
+
+    id: int
+    number: str
+    status: str
+    channel: str
+    created_at: datetime
+    labels: tuple[str, ...]
+    total_monthly: Decimal
+    total_one_off: Decimal
+
+
+@dataclass(frozen=True)
+class SurveyParticipation:
+    """A customer's answers to a survey, summed up: which survey, how far, when."""
+
+    id: int
+    survey_code: str
+    survey_title: str
+    status: str
+    answered: int
+    questions: int
+    started_at: datetime
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class MessageBrief:
+    """A written message of a customer's file: received from them (`inbox`, `archive`) or
+    sent to them (`sent`); drafts are not part of the file."""
+
+    id: int
+    channel: str
+    language: str
+    folder: str
+    status: str
+    subject: str
+    received_at: datetime
+    answered_at: datetime | None
+    attachments: int
+
+    @property
+    def sent(self) -> bool:
+        """Whether the company wrote it (a reply), rather than the customer."""
+        return self.folder == "sent"
 
 
 @dataclass(frozen=True)

@@ -31,12 +31,21 @@ from crm.services._common import (
     ZERO,
     euros,
     get_customer,
+    interaction_of,
     local_date,
     plan_of,
     require_aware,
     summary_of,
 )
-from crm.views import CollectionItem, Page, PaymentPlanView, PaymentView, PromiseView
+from crm.views import (
+    CollectionItem,
+    InteractionView,
+    Page,
+    PaymentPlanView,
+    PaymentView,
+    PromiseView,
+    Recent,
+)
 
 OPEN_STATUSES = ("unpaid", "partially_paid")
 
@@ -603,3 +612,63 @@ def payment_plans(session_factory: sessionmaker, customer_id: int) -> tuple[Paym
             .order_by(PaymentPlan.created_at.desc())
         ).all()
         return tuple(plan_of(plan) for plan in plans)
+
+
+def recent_payments(session: Session, customer_id: int, limit: int = 3) -> Recent[PaymentView]:
+    """A customer's latest payments (accepted or rejected), newest first, with their count
+    (within `session`, for the customer card's transaction)."""
+    # The window count travels with the rows: one round trip gives the items and the total.
+    rows = session.execute(
+        select(Payment, Invoice.number, func.count().over())
+        .outerjoin(Invoice, Invoice.id == Payment.invoice_id)
+        .where(Payment.customer_id == customer_id)
+        .order_by(Payment.paid_on.desc(), Payment.id.desc())
+        .limit(max(1, limit))
+    ).all()
+    items = tuple(
+        PaymentView(
+            id=payment.id,
+            customer_id=payment.customer_id,
+            invoice_number=number,
+            method=payment.method,
+            reference=payment.reference,
+            amount=payment.amount,
+            paid_on=payment.paid_on,
+            status=payment.status,
+            invoice_balance=None,
+        )
+        for payment, number, _total in rows
+    )
+    return Recent(items, rows[0][2] if rows else 0)
+
+
+def customer_payments(
+    session_factory: sessionmaker, customer_id: int, *, limit: int = 3
+) -> Recent[PaymentView]:
+    """A customer's latest payments, newest first, with their count (C1.6, C1.8); `NotFound`
+    if the customer does not exist."""
+    with session_factory.begin() as session:
+        get_customer(session, customer_id)
+        return recent_payments(session, customer_id, limit)
+
+
+def recent_promises(session: Session, customer_id: int, limit: int = 3) -> Recent[InteractionView]:
+    """A customer's latest promises to pay (history entries "promise_to_pay", whose summary
+    states amount, date and invoices), newest first, with their count."""
+    rows = session.execute(
+        select(Interaction, func.count().over())
+        .where(Interaction.customer_id == customer_id, Interaction.outcome == "promise_to_pay")
+        .order_by(Interaction.started_at.desc(), Interaction.id.desc())
+        .limit(max(1, limit))
+    ).all()
+    return Recent(tuple(interaction_of(row) for row, _total in rows), rows[0][1] if rows else 0)
+
+
+def customer_promises(
+    session_factory: sessionmaker, customer_id: int, *, limit: int = 3
+) -> Recent[InteractionView]:
+    """A customer's latest promises to pay (C1.8), newest first, with their count; `NotFound`
+    if the customer does not exist."""
+    with session_factory.begin() as session:
+        get_customer(session, customer_id)
+        return recent_promises(session, customer_id, limit)

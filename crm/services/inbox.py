@@ -13,7 +13,7 @@ from datetime import datetime
 from gettext import gettext as _
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm import validation
@@ -28,7 +28,8 @@ from crm.models.inbox import (
     Memo,
     Message,
 )
-from crm.services._common import require_aware
+from crm.services._common import get_customer, require_aware
+from crm.views import MessageBrief, Recent
 
 #: The folders as the agent reads them.
 FOLDER_LABELS: dict[str, str] = {
@@ -528,3 +529,40 @@ def receive_message(session_factory: sessionmaker, incoming: IncomingMessage) ->
         session.add(row)
         session.flush()
         return _message_view(row, customer)
+
+
+def recent_messages(session: Session, customer_id: int, limit: int = 3) -> Recent[MessageBrief]:
+    """A customer's latest written messages, received and sent (drafts left out), newest
+    first, with their count (within `session`, for the customer card's transaction)."""
+    # The window count travels with the rows: one round trip gives the items and the total.
+    rows = session.execute(
+        select(Message, func.count().over())
+        .where(Message.customer_id == customer_id, Message.folder != "drafts")
+        .order_by(Message.received_at.desc(), Message.id.desc())
+        .limit(max(1, limit))
+    ).all()
+    items = tuple(
+        MessageBrief(
+            id=message.id,
+            channel=message.channel,
+            language=message.language,
+            folder=message.folder,
+            status=message.status,
+            subject=message.subject,
+            received_at=message.received_at,
+            answered_at=message.answered_at,
+            attachments=sum(1 for line in message.attachments.splitlines() if line),
+        )
+        for message, _total in rows
+    )
+    return Recent(items, rows[0][1] if rows else 0)
+
+
+def customer_messages(
+    session_factory: sessionmaker, customer_id: int, *, limit: int = 3
+) -> Recent[MessageBrief]:
+    """A customer's latest e-mails and chat messages, received and sent (C3.2), newest first,
+    with their count; `NotFound` if the customer does not exist."""
+    with session_factory.begin() as session:
+        get_customer(session, customer_id)
+        return recent_messages(session, customer_id, limit)

@@ -11,14 +11,14 @@ from gettext import gettext as _
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from crm import validation
 from crm.errors import NotFound, RuleViolation, ValidationError
 from crm.models import ORDER_CHANNELS, Contract, Offer, Order, OrderLine, User
 from crm.services._common import ZERO, get_customer, local_date, require_aware
 from crm.validation import CENT
-from crm.views import OfferView, OrderLineView, OrderView
+from crm.views import OfferView, OrderBrief, OrderLineView, OrderView, Recent
 
 MAX_QUANTITY = 10
 
@@ -335,3 +335,40 @@ def _next_order_number(session: Session, now: datetime) -> str:
     highest = session.scalar(select(func.max(Order.number)).where(Order.number.like(prefix + "%")))
     following = int(highest[len(prefix) :]) + 1 if highest else 1
     return f"{prefix}{following:07d}"
+
+
+def recent_orders(session: Session, customer_id: int, limit: int = 3) -> Recent[OrderBrief]:
+    """A customer's latest orders, newest first, and how many they placed (within `session`,
+    so the customer card reads them in its own transaction)."""
+    # The window count travels with the rows: one round trip gives the items and the total.
+    rows = session.execute(
+        select(Order, func.count().over())
+        .where(Order.customer_id == customer_id)
+        .options(selectinload(Order.lines))
+        .order_by(Order.created_at.desc(), Order.id.desc())
+        .limit(max(1, limit))
+    ).all()
+    items = tuple(
+        OrderBrief(
+            id=order.id,
+            number=order.number,
+            status=order.status,
+            channel=order.channel,
+            created_at=order.created_at,
+            labels=tuple(line.label for line in order.lines),
+            total_monthly=order.total_monthly,
+            total_one_off=order.total_one_off,
+        )
+        for order, _total in rows
+    )
+    return Recent(items, rows[0][1] if rows else 0)
+
+
+def customer_orders(
+    session_factory: sessionmaker, customer_id: int, *, limit: int = 3
+) -> Recent[OrderBrief]:
+    """A customer's latest orders (C1.6), newest first, with their count; `NotFound` if the
+    customer does not exist."""
+    with session_factory.begin() as session:
+        get_customer(session, customer_id)
+        return recent_orders(session, customer_id, limit)

@@ -23,7 +23,14 @@ from crm.models import (
     User,
 )
 from crm.services._common import get_customer, require_aware
-from crm.views import CompletionRate, QuestionView, SurveyResponseView, SurveyView
+from crm.views import (
+    CompletionRate,
+    QuestionView,
+    Recent,
+    SurveyParticipation,
+    SurveyResponseView,
+    SurveyView,
+)
 
 
 def _question_of(question: SurveyQuestion) -> QuestionView:
@@ -251,3 +258,52 @@ def completion_rate(session_factory: sessionmaker, campaign_code: str) -> Comple
             partial=len(partial),
             refused=len(refused),
         )
+
+
+def recent_responses(
+    session: Session, customer_id: int, limit: int = 3
+) -> Recent[SurveyParticipation]:
+    """A customer's latest survey responses (complete, partial or refused), newest first,
+    with their count (within `session`, for the customer card's transaction)."""
+    answered = (
+        select(func.count(SurveyAnswer.id))
+        .where(SurveyAnswer.response_id == SurveyResponse.id)
+        .scalar_subquery()
+    )
+    questions = (
+        select(func.count(SurveyQuestion.id))
+        .where(SurveyQuestion.survey_id == SurveyResponse.survey_id)
+        .scalar_subquery()
+    )
+    # The window count travels with the rows: one round trip gives the items and the total.
+    rows = session.execute(
+        select(SurveyResponse, Survey.code, Survey.title, answered, questions, func.count().over())
+        .join(Survey, Survey.id == SurveyResponse.survey_id)
+        .where(SurveyResponse.customer_id == customer_id)
+        .order_by(SurveyResponse.started_at.desc(), SurveyResponse.id.desc())
+        .limit(max(1, limit))
+    ).all()
+    items = tuple(
+        SurveyParticipation(
+            id=response.id,
+            survey_code=code,
+            survey_title=title,
+            status=response.status,
+            answered=answered_count or 0,
+            questions=question_count or 0,
+            started_at=response.started_at,
+            completed_at=response.completed_at,
+        )
+        for response, code, title, answered_count, question_count, _total in rows
+    )
+    return Recent(items, rows[0][5] if rows else 0)
+
+
+def customer_responses(
+    session_factory: sessionmaker, customer_id: int, *, limit: int = 3
+) -> Recent[SurveyParticipation]:
+    """A customer's latest survey responses (C1.7), newest first, with their count;
+    `NotFound` if the customer does not exist."""
+    with session_factory.begin() as session:
+        get_customer(session, customer_id)
+        return recent_responses(session, customer_id, limit)
