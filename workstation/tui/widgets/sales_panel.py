@@ -41,6 +41,7 @@ from workstation.sales_desk import (
     slot_label,
 )
 from workstation.tui.widgets.article_view import ArticleView
+from workstation.tui.widgets.form_measure import FormMeter
 from workstation.tui.widgets.kb_panel import KnowledgeSource, error_text, knowledge_getter
 from workstation.tui.widgets.tab_focus import refuse_focus_while_hidden
 
@@ -267,6 +268,7 @@ class SalesPanel(Widget):
         self._articles: dict[str, Article] = {}
         self._argument_offer = ""
         self._slots: tuple[Slot, ...] = ()
+        self._measure = FormMeter(desk.clock)
         self._reset_sale()
 
     @property
@@ -278,10 +280,7 @@ class SalesPanel(Widget):
         self._quote: SaleQuote | None = None
         self._suggested: Suggestion | None = None
         self._upsell_accepted = False
-        self._first_edit: float | None = None
-        self._errors = 0
-        self._corrections = 0
-        self._correctable: set[str] = set()
+        self._measure.started()
         self._busy = False
         self._done = False
 
@@ -644,11 +643,7 @@ class SalesPanel(Widget):
     # -- measures ---------------------------------------------------------------------------
 
     def on_key(self, event: events.Key) -> None:
-        self._touch()
-
-    def _touch(self) -> None:
-        if self._first_edit is None:
-            self._first_edit = self._desk.clock.monotonic()
+        self._measure.edited()
 
     @on(Select.Changed)
     @on(Input.Changed)
@@ -661,10 +656,7 @@ class SalesPanel(Widget):
         if field is None:
             return
         event.stop()
-        self._touch()
-        if field in self._correctable:
-            self._correctable.discard(field)
-            self._corrections += 1
+        self._measure.edited(field)
         self._hide_error(field)
         if field == "offres":
             self._hide_error("quantite_mobile")
@@ -706,7 +698,7 @@ class SalesPanel(Widget):
         form = self._form()
         if form is None:
             return
-        self._touch()
+        self._measure.edited()
         self._busy = True
         self._clear_errors()
         self._status(_("Calcul du prix…"))
@@ -775,7 +767,7 @@ class SalesPanel(Widget):
         self._done = True
         result = message.result
         order = result.order
-        started = self._first_edit if self._first_edit is not None else message.confirmed_at
+        measure = self._measure.done(at=message.confirmed_at)
         self.post_message(
             self.OrderPlaced(
                 order_number=order.number,
@@ -785,9 +777,9 @@ class SalesPanel(Widget):
                 one_off_total=order.total_one_off,
                 upsell_accepted=self._upsell_accepted,
                 call_id=self.call_id,
-                duration_s=message.confirmed_at - started,
-                errors=self._errors,
-                corrections=self._corrections,
+                duration_s=measure.duration_s,
+                errors=measure.errors,
+                corrections=measure.corrections,
             )
         )
         parts = [_("Commande {number} enregistrée.").format(number=order.number)]
@@ -828,8 +820,7 @@ class SalesPanel(Widget):
         self._show_errors(errors)
 
     def _show_errors(self, errors: tuple[FieldError, ...]) -> None:
-        self._errors += len(errors)
-        self._correctable = set(FIELDS)
+        self._measure.refused(errors, FIELDS)
         unplaced = []
         for item in errors:
             if item.field in FIELDS:
