@@ -30,6 +30,7 @@ from crm.views import CollectionItem
 from workstation.campaign_desk import PARIS, CampaignDesk, PlanRequest
 from workstation.dispositions import N_
 from workstation.tui.widgets.customer_panel import euros
+from workstation.tui.widgets.form_measure import FormMeter
 from workstation.tui.widgets.tab_focus import refuse_focus_while_hidden
 
 #: Payment methods offered for a plan, as the CRM's codes.
@@ -177,11 +178,11 @@ class CollectionPanel(Widget):
         #: The last plan computed for the selected customer, shown before confirming.
         self.quote: PlanQuote | None = None
         self._busy = False
+        self._measure = FormMeter(desk.clock)
         self._reset_measures()
 
     def _reset_measures(self) -> None:
-        self._first_edit: float | None = None
-        self._errors = 0
+        self._measure.started()
         self._quotes = 0
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
@@ -361,17 +362,13 @@ class CollectionPanel(Widget):
     # -- negotiation ------------------------------------------------------------------------
 
     def on_key(self, event: events.Key) -> None:
-        self._touch()
-
-    def _touch(self) -> None:
-        if self._first_edit is None:
-            self._first_edit = self._desk.clock.monotonic()
+        self._measure.edited()
 
     @on(Input.Changed)
     @on(Select.Changed)
     def _edited(self, event: Input.Changed | Select.Changed) -> None:
         event.stop()
-        self._touch()
+        self._measure.edited()
         control = event.control
         if control is not None and control.id in ("cp-count", "cp-first-due", "cp-method"):
             # A changed term voids the plan shown: it must be computed again.
@@ -393,14 +390,14 @@ class CollectionPanel(Widget):
 
     def action_quote(self) -> None:
         """Compute the plan with the company's rules and show its instalments."""
-        self._touch()
+        self._measure.edited()
         request = self._request()
         if request is not None and self._start():
             self._run("quote", self._desk.quote_plan, request)
 
     def action_agree(self) -> None:
         """Set up the plan shown, once the customer has agreed to it."""
-        self._touch()
+        self._measure.edited()
         if self.quote is None:
             self._show_errors(
                 "plan",
@@ -516,7 +513,7 @@ class CollectionPanel(Widget):
         if message.action == "agree":
             self.quote = None
             self._show_quote(result.instalments)
-            started = self._first_edit if self._first_edit is not None else 0.0
+            measure = self._measure.done()
             status.update(
                 _("Échéancier enregistré : {count} échéances, {total} au total.").format(
                     count=len(result.instalments), total=euros(result.total_amount)
@@ -531,8 +528,8 @@ class CollectionPanel(Widget):
                     first_due_on=result.instalments[0].due_on.isoformat(),
                     method=result.method,
                     call_id=self.call_id,
-                    duration_s=self._desk.clock.monotonic() - started,
-                    errors=self._errors,
+                    duration_s=measure.duration_s,
+                    errors=measure.errors,
                     quotes=max(self._quotes - 1, 0),
                 )
             )
@@ -568,7 +565,7 @@ class CollectionPanel(Widget):
             )
 
     def _show_errors(self, action: str, errors: tuple[FieldError, ...]) -> None:
-        self._errors += len(errors)
+        self._measure.refused(errors)
         self.query_one("#cp-error", Static).update("\n".join(item.message for item in errors))
         self.post_message(self.FormError(action, errors))
 

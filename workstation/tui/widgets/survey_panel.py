@@ -34,6 +34,7 @@ from textual.worker import Worker, WorkerState
 from crm.errors import CrmError, FieldError, ValidationError, field_errors
 from crm.views import CompletionRate, QuestionView, SurveyResponseView, SurveyView
 from workstation.campaign_desk import CampaignDesk
+from workstation.tui.widgets.form_measure import FormMeter
 from workstation.tui.widgets.tab_focus import refuse_focus_while_hidden
 
 #: The page after the last question: the conclusion to read, then save.
@@ -173,13 +174,7 @@ class SurveyPanel(Widget):
         self.index = 0
         self._saving = False
         self._saved = False
-        self._reset_measures()
-
-    def _reset_measures(self) -> None:
-        self._first_key: float | None = None
-        self._errors = 0
-        self._corrections = 0
-        self._refused_questions: set[int] = set()
+        self._measure = FormMeter(desk.clock)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # Ctrl+T to another tab: a focus handed inside this hidden tab must not pull it back.
@@ -222,7 +217,7 @@ class SurveyPanel(Widget):
         self.index = 0
         self._saving = False
         self._saved = False
-        self._reset_measures()
+        self._measure.started()
         self.query_one("#sp-status", Static).update(_("Chargement du questionnaire…"))
         self.query_one("#sp-status", Static).remove_class("-saved")
         self._load(campaign_code)
@@ -319,7 +314,7 @@ class SurveyPanel(Widget):
 
     def action_next(self) -> None:
         """Check the answer to the question shown, keep it, and show the next one."""
-        self._touch()
+        self._measure.edited()
         if self._keep_shown_answer():
             self.index += 1
             self._show()
@@ -334,17 +329,17 @@ class SurveyPanel(Widget):
         if survey is None or self.index >= len(survey.questions):
             return survey is not None
         question = survey.questions[self.index]
+        answer_key = f"question-{question.id}"
         try:
             value = self._desk.check_answer(question, self._value(question))
         except ValidationError as error:
-            if question.id not in self._refused_questions:
-                self._refused_questions.add(question.id)
-                self._errors += len(error.errors)
+            # A question refused again before it is corrected counts once.
+            if not self._measure.is_refused(answer_key):
+                self._measure.refused(error.errors, (answer_key,))
             self._show_errors(error.errors)
             return False
-        if question.id in self._refused_questions:
-            self._refused_questions.discard(question.id)
-            self._corrections += 1
+        # A refused answer is corrected when it is accepted, not at each key typed in it.
+        self._measure.edited(answer_key)
         if value is None:
             self.answers.pop(question.id, None)
         else:
@@ -354,7 +349,7 @@ class SurveyPanel(Widget):
 
     def action_previous(self) -> None:
         """Go back to the previous question (its answer is kept)."""
-        self._touch()
+        self._measure.edited()
         if self.survey is not None and self.index > 0:
             self.index -= 1
             self.query_one("#sp-error", Static).update("")
@@ -362,7 +357,7 @@ class SurveyPanel(Widget):
 
     def action_save(self) -> None:
         """Save the answers as a complete response (refused if a required one is missing)."""
-        self._touch()
+        self._measure.edited()
         if not self._saved and not self._keep_shown_answer():
             return
         self._submit("complete")
@@ -373,11 +368,7 @@ class SurveyPanel(Widget):
         self._submit("refused")
 
     def on_key(self, event: events.Key) -> None:
-        self._touch()
-
-    def _touch(self) -> None:
-        if self._first_key is None:
-            self._first_key = self._desk.clock.monotonic()
+        self._measure.edited()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -400,7 +391,7 @@ class SurveyPanel(Widget):
     # -- save -------------------------------------------------------------------------------
 
     def _submit(self, status: str) -> None:
-        self._touch()
+        self._measure.edited()
         message = self.query_one("#sp-status", Static)
         if self.survey is None or self.campaign_code is None:
             return
@@ -444,7 +435,7 @@ class SurveyPanel(Widget):
         )
         status.add_class("-saved")
         self.query_one("#sp-rate", Static).update(completion_text(message.rate))
-        started = self._first_key if self._first_key is not None else self._desk.clock.monotonic()
+        measure = self._measure.done()
         assert self.campaign_code is not None
         self.post_message(
             self.SurveyCompleted(
@@ -454,9 +445,9 @@ class SurveyPanel(Widget):
                 status=response.status,
                 answers_count=len(response.answers),
                 call_id=self.call_id,
-                duration_s=self._desk.clock.monotonic() - started,
-                errors=self._errors,
-                corrections=self._corrections,
+                duration_s=measure.duration_s,
+                errors=measure.errors,
+                corrections=measure.corrections,
             )
         )
 
@@ -464,7 +455,7 @@ class SurveyPanel(Widget):
         self._saving = False
         self.query_one("#sp-status", Static).update("")
         errors = field_errors(message.error)
-        self._errors += len(errors)
+        self._measure.refused(errors)
         self._show_errors(errors)
 
     def _show_errors(self, errors: tuple[FieldError, ...]) -> None:
