@@ -35,6 +35,7 @@ from workstation.letters_desk import (
     ProducedLetter,
     Transmission,
 )
+from workstation.tui.widgets.form_measure import FormMeter
 from workstation.tui.widgets.tab_focus import refuse_focus_while_hidden
 
 #: Placeholders of the typed fields, by kind of merge variable.
@@ -182,8 +183,7 @@ class LetterPanel(Widget):
         #: The last letter produced, until it is recorded as sent.
         self.letter: ProducedLetter | None = None
         self._busy = False
-        self._started: float | None = None
-        self._errors = 0
+        self._measure = FormMeter(desk.clock)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # Ctrl+T to another tab: a focus handed inside this hidden tab must not pull it back.
@@ -303,8 +303,9 @@ class LetterPanel(Widget):
             if self.customer_id is None:
                 self._status(_("Affichez d'abord un client sur le poste."))
             return
-        self._started = self._desk.clock.monotonic()
-        self._errors = 0
+        # A new draft is a new form, and choosing its template is its first edit.
+        self._measure.started()
+        self._measure.edited()
         self._draft(template, self.customer_id)
 
     @work(thread=True, exclusive=True, group="letters-draft", exit_on_error=False)
@@ -368,8 +369,8 @@ class LetterPanel(Widget):
     # -- produce and record -----------------------------------------------------------------
 
     def on_key(self, event: events.Key) -> None:
-        if self._started is None and self.draft is not None:
-            self._started = self._desk.clock.monotonic()
+        if self.draft is not None:
+            self._measure.edited()
 
     @on(Input.Changed)
     @on(Select.Changed, "#lp-mode")
@@ -429,15 +430,15 @@ class LetterPanel(Widget):
                 path=letter.path
             )
         )
-        started = self._started if self._started is not None else message.produced_at
+        measure = self._measure.done(at=message.produced_at)
         self.post_message(
             self.LetterProduced(
                 template=letter.draft.template.name,
                 customer_id=letter.draft.customer_id,
                 path=str(letter.path),
                 missing_filled=letter.filled,
-                duration_s=message.produced_at - started,
-                errors=self._errors,
+                duration_s=measure.duration_s,
+                errors=measure.errors,
             )
         )
 
@@ -492,7 +493,7 @@ class LetterPanel(Widget):
         if not isinstance(error, ValidationError):
             self._status(str(error))
             return
-        self._errors += len(error.errors)
+        self._measure.refused(error.errors)
         unplaced = []
         for item in error.errors:
             field = item.field if item.field in _TRANSMISSION else f"f-{item.field}"
