@@ -30,6 +30,7 @@ from textual.worker import Worker, WorkerState
 from crm.errors import CrmError, FieldError, ValidationError
 from crm.services.inbox import MessageView, SentReply
 from workstation.inbox_desk import LANGUAGE_LABELS, InboxDesk, compose_reply, reply_frame
+from workstation.tui.widgets.form_measure import FormMeter
 from workstation.tui.widgets.tab_focus import refuse_focus_while_hidden
 
 #: A customer number inside a produced letter's file name.
@@ -178,7 +179,8 @@ class InboxPanel(Widget):
         self.current: MessageView | None = None
         #: Absolute paths of the files attached to the reply being written.
         self.attachments: list[str] = []
-        self._opened_at: float | None = None
+        #: The reply's measure (C2.3): it runs from the message's opening.
+        self._measure = FormMeter(desk.clock)
         self._status_before = ""
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
@@ -365,7 +367,9 @@ class InboxPanel(Widget):
         message, files = result  # type: ignore[misc]
         self.query_one("#ip-file", Select).set_options((path.name, str(path)) for path in files)
         self.current = message
-        self._opened_at = self._desk.clock.monotonic()
+        # A reply is a new form, and the time to answer counts from reading the message.
+        self._measure.started()
+        self._measure.edited()
         self.attachments = []
         self._clear_errors()
         language = "Anglais" if message.language == "en" else "Français"
@@ -485,7 +489,7 @@ class InboxPanel(Widget):
 
     def _after_send(self, result: object) -> None:
         sent: SentReply = result  # type: ignore[assignment]
-        opened = self._opened_at if self._opened_at is not None else self._desk.clock.monotonic()
+        measure = self._measure.done()
         self.current = sent.original
         self.query_one("#ip-body", TextArea).text = ""
         self._status(
@@ -497,7 +501,7 @@ class InboxPanel(Widget):
                 language=sent.original.language,
                 answer_delay_s=sent.answer_delay_s,
                 attachments=tuple(path.rsplit("/", 1)[-1] for path in sent.reply.attachments),
-                duration_s=self._desk.clock.monotonic() - opened,
+                duration_s=measure.duration_s,
             )
         )
         self.attachments = []
