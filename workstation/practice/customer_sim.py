@@ -127,6 +127,9 @@ class SimulatedCustomer:
         if self.ended:
             return acts
         intents = self._matcher.matches(text)
+        if "reformulation" in intents:
+            # « Si je comprends bien… » says "je comprends" without being empathy.
+            intents -= {"empathy"}
         first = self.lines_heard == 0
         self.lines_heard += 1
         self._last_activity = now

@@ -220,3 +220,20 @@ def test_a_good_move_is_credited_once_per_step_and_negations_do_not_count() -> N
     assert customer.patience == 95
     acts = customer.heard("Ce ne sont pas les frais de mise en service.", 6.0)
     assert customer.step.id == "motif" and said(acts) == ["Je ne comprends pas."]
+
+
+def test_si_je_comprends_bien_is_a_reformulation_not_empathy() -> None:
+    common = Common(
+        intents=(*COMMON.intents, Intent("empathy", {"fr": ("je comprends",)})),
+        reactions=COMMON.reactions,
+    )
+    play = scenario(
+        steps=(Step("motif", on=(Reaction(intent="empathy", say="Merci…", patience=5),)),),
+    )
+    customer = SimulatedCustomer(play, common, agent_name="Camille")
+    customer.answered(0.0)
+    customer.heard(GREETING, 1.0)
+    assert said(customer.heard("Je comprends votre colère.", 2.0)) == ["Merci…"]
+    assert said(customer.heard("Si je comprends bien, la facture a doublé.", 3.0)) == [
+        "Oui, c'est ça."
+    ]
