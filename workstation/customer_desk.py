@@ -176,22 +176,28 @@ class CustomerDesk:
         *,
         motives: tuple[str, ...] = (),
         history_size: int = 10,
+        recent_size: int = 3,
     ) -> None:
         self.clock = clock
         #: Suggestions for the motive field (see `motives_from_history`).
         self.motives = motives
         self._session_factory = session_factory
         self._history_size = history_size
+        #: How many orders, payments, promises, surveys and messages the card lists.
+        self._recent_size = recent_size
         self._services: tuple[ServiceView, ...] | None = None
         self._services_lock = Lock()
 
     def card(self, customer_id: int) -> CustomerCard:
-        """The customer 360 as of now (C1.1); `NotFound` if the customer is gone."""
+        """The customer 360 as of now (C1.1), with the latest results of the activities
+        (orders, payments, plans and promises, surveys, messages), all read in one
+        transaction so the card is drawn at once; `NotFound` if the customer is gone."""
         return customers.customer_card(
             self._session_factory,
             customer_id,
             now=self.clock.now(),
             interactions=self._history_size,
+            recent=self._recent_size,
         )
 
     def find_by_phone(self, number: str) -> CustomerSummary | None:

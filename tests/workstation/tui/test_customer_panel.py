@@ -21,6 +21,7 @@ from textual.widgets import Checkbox, Input, OptionList, Select, Static
 from crm.models import Customer, PhoneNumber
 from crm.services.customers import find_by_number
 from tests.crm.conftest import engine, seeded_company, seeded_session_factory  # noqa: F401
+from tests.crm.customer_activity import LATE_PAYER, add_activity
 from workstation.clock import VirtualClock
 from workstation.customer_desk import CustomerDesk, identity_verified
 from workstation.tui.widgets.customer_panel import OVERDUE, CustomerPanel, euros
@@ -411,3 +412,78 @@ async def test_clear_and_a_customer_that_is_gone(
         assert panel.customer_id is None
         assert visible(pilot, "#cp-empty")
         assert not app.query_one("#cp-card").display
+
+
+async def test_card_lists_what_the_activities_left_newest_first(
+    seeded_session_factory: sessionmaker,  # noqa: F811
+    clock: VirtualClock,
+) -> None:
+    activity = add_activity(seeded_session_factory, LATE_PAYER, clock.now())
+    clock.advance_sync(3600)
+    desk = CustomerDesk(seeded_session_factory, clock)
+    captured = Captured()
+    app = Harness(desk)
+    async with app.run_test(size=(120, 60), message_hook=captured) as pilot:
+        app.query_one(CustomerPanel).show_customer(activity.customer_id)
+        await settle(pilot)
+        assert [m.customer_id for m in captured.of(CustomerPanel.CardShown)] == [
+            activity.customer_id
+        ]
+
+        def section(name: str) -> list[str]:
+            block = app.query_one(f"#cp-{name}", Static)
+            assert block.display, name
+            return text_of(block).splitlines()
+
+        assert section("orders") == [
+            "Commandes (1)",
+            f"{activity.order.number} du 02/11/2026 · Box Ultra, Pack Ciné Séries"
+            " · 59,98 €/mois · confirmée",
+        ]
+        assert section("appointments") == [
+            "Rendez-vous prévus (1)",
+            "05/11/2026 08:00 – 10:00 · Installation"
+            f" · Installation de la commande {activity.order.number}.",
+        ]
+        assert section("plans")[0] == "Échéanciers (1)"
+        assert section("plans")[1].startswith("149,94 € en 3 échéances, en cours (3 à venir)")
+        assert section("promises") == [
+            "Promesses de règlement (2)",
+            "02/11/2026 09:02 · Promesse de règlement de 33,32 € au plus tard le 12/11/2026"
+            " (FA-2026-0000016, FA-2026-0000017).",
+            "26/09/2026 12:52 · Le client reconnaît l'impayé de 49,98 € (difficultés"
+            " passagères) et promet un paiement par carte avant la fin du mois.",
+        ]
+        assert section("messages") == [
+            "Messages (3)",
+            "02/11/2026 09:05 · envoyé · courriel en anglais · RE: Installation date",
+            "02/11/2026 09:04 · reçu, répondu · courriel en anglais · Installation date",
+            "01/11/2026 13:00 · reçu, non lu · courriel en français · Prélèvement rejeté",
+        ]
+        assert section("surveys") == [
+            "Enquêtes (1)",
+            "02/11/2026 · Enquête de satisfaction après contact · partielle"
+            " (2 réponses sur 7 questions)",
+        ]
+        payments = section("payments")
+        assert payments[0] == "Paiements (5)"
+        assert payments[1] == ("15/10/2026 · 49,98 € par prélèvement (FA-2026-0000017) · rejeté")
+        # The order comes first after the contracts, the messages before the history.
+        order = [widget.id for widget in app.query("#cp-card Static.cp-block")]
+        assert order.index("cp-orders") < order.index("cp-invoices")
+        assert order.index("cp-messages") < order.index("cp-history")
+
+
+async def test_a_card_without_activity_has_no_empty_sections(
+    seeded_company: sessionmaker,  # noqa: F811
+    clock: VirtualClock,
+) -> None:
+    desk = CustomerDesk(seeded_company, clock)
+    sophie = customer_id(seeded_company, "CL0000001")
+    app = Harness(desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.query_one(CustomerPanel).show_customer(sophie)
+        await settle(pilot)
+        for name in ("orders", "surveys", "promises"):
+            assert not app.query_one(f"#cp-{name}", Static).display, name
+        assert "Commandes" not in card_text(pilot)

@@ -37,7 +37,16 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm import validation
 from crm.errors import CrmError, ValidationError
-from crm.views import CustomerCard, CustomerSummary, InteractionView, InvoiceView
+from crm.views import (
+    CustomerCard,
+    CustomerSummary,
+    InteractionView,
+    InvoiceView,
+    MessageBrief,
+    OrderBrief,
+    PaymentView,
+    SurveyParticipation,
+)
 from workstation.customer_desk import (
     IDENTITY_CHECKS,
     CustomerDesk,
@@ -91,6 +100,33 @@ _CHANNELS = {
     "sms": N_("SMS"),
 }
 _DIRECTIONS = {"inbound": N_("entrant"), "outbound": N_("sortant"), "internal": N_("interne")}
+_ORDER_STATUSES = {
+    "draft": N_("en préparation"),
+    "confirmed": N_("confirmée"),
+    "shipped": N_("expédiée"),
+    "delivered": N_("livrée"),
+    "cancelled": N_("annulée"),
+}
+_APPOINTMENT_KINDS = {
+    "installation": N_("Installation"),
+    "repair": N_("Dépannage"),
+    "equipment_swap": N_("Échange de matériel"),
+    "removal": N_("Reprise du matériel"),
+}
+_PAYMENT_STATUSES = {"accepted": N_("accepté"), "rejected": N_("rejeté")}
+_RESPONSE_STATUSES = {
+    "complete": N_("complète"),
+    "partial": N_("partielle"),
+    "refused": N_("refusée"),
+}
+_MESSAGE_CHANNELS = {"email": N_("courriel"), "chat": N_("messagerie")}
+_MESSAGE_LANGUAGES = {"fr": N_("en français"), "en": N_("en anglais")}
+_MESSAGE_STATUSES = {
+    "unread": N_("reçu, non lu"),
+    "read": N_("reçu, lu"),
+    "answered": N_("reçu, répondu"),
+    "archived": N_("reçu, archivé"),
+}
 
 
 def _label(table: dict[str, str], code: str) -> str:
@@ -682,7 +718,19 @@ MUTED = "$text-muted"
 OVERDUE = "bold $error"
 #: The card's sections, in screen order (one Static each, updated in place: rebuilding
 #: widgets for every card cost more than the CRM queries).
-SECTIONS = ("contracts", "invoices", "requests", "plans", "appointments", "history")
+SECTIONS = (
+    "contracts",
+    "orders",
+    "appointments",
+    "invoices",
+    "payments",
+    "plans",
+    "promises",
+    "requests",
+    "messages",
+    "surveys",
+    "history",
+)
 
 
 def _styled(text: str, style: str = "") -> Content:
@@ -746,9 +794,10 @@ def _sections(card: CustomerCard) -> dict[str, Content | None]:
     ]
     appointments = [
         _styled(
-            _("{start} – {end}").format(
+            _("{start} – {end} · {kind}").format(
                 start=french_date(appointment.slot_start),
                 end=appointment.slot_end.astimezone(PARIS).strftime("%H:%M"),
+                kind=_label(_APPOINTMENT_KINDS, appointment.kind),
             )
             + (f" · {appointment.note}" if appointment.note else "")
         )
@@ -779,8 +828,35 @@ def _sections(card: CustomerCard) -> dict[str, Content | None]:
             requests,
             _("Aucune demande en cours."),
         ),
-        "plans": _section(_("Échéanciers"), plans),
-        "appointments": _section(_("Rendez-vous technicien"), appointments),
+        "plans": _section(_("Échéanciers ({count})").format(count=len(plans)), plans),
+        "appointments": _section(
+            _("Rendez-vous prévus ({count})").format(count=len(appointments)), appointments
+        ),
+        # What the activities left (C1.6 to C1.8, C3.2): the latest few, with the full count.
+        "orders": _section(
+            _("Commandes ({count})").format(count=card.orders.total),
+            [_order_line(order) for order in card.orders.items],
+        ),
+        "payments": _section(
+            _("Paiements ({count})").format(count=card.payments.total),
+            [_payment_line(payment) for payment in card.payments.items],
+        ),
+        "promises": _section(
+            _("Promesses de règlement ({count})").format(count=card.promises.total),
+            [
+                _styled(f"{french_date(item.started_at)} · {item.summary.splitlines()[0]}")
+                for item in card.promises.items
+                if item.summary
+            ],
+        ),
+        "messages": _section(
+            _("Messages ({count})").format(count=card.messages.total),
+            [_message_line(message) for message in card.messages.items],
+        ),
+        "surveys": _section(
+            _("Enquêtes ({count})").format(count=card.survey_responses.total),
+            [_survey_line(response) for response in card.survey_responses.items],
+        ),
         "history": _section(
             _("Historique (derniers contacts)"), history, _("Aucun contact enregistré.")
         ),
@@ -797,4 +873,59 @@ def _invoice_line(invoice: InvoiceView) -> Content:
     )
     if invoice.days_late > 0:
         return _styled(f"{text} · {_days_late(invoice.days_late)}", OVERDUE)
+    return _styled(text)
+
+
+def _order_line(order: OrderBrief) -> Content:
+    text = _("{number} du {date} · {items} · {monthly}/mois · {status}").format(
+        number=order.number,
+        date=french_date(order.created_at.astimezone(PARIS).date()),
+        items=", ".join(order.labels) or _("aucun article"),
+        monthly=euros(order.total_monthly),
+        status=_label(_ORDER_STATUSES, order.status),
+    )
+    if order.total_one_off:
+        text += " · " + _("{amount} à la commande").format(amount=euros(order.total_one_off))
+    return _styled(text)
+
+
+def _payment_line(payment: PaymentView) -> Content:
+    text = _("{date} · {amount} par {method}{invoice} · {status}").format(
+        date=french_date(payment.paid_on),
+        amount=euros(payment.amount),
+        method=_label(_PAYMENT_METHODS, payment.method),
+        invoice=f" ({payment.invoice_number})" if payment.invoice_number else "",
+        status=_label(_PAYMENT_STATUSES, payment.status),
+    )
+    return _styled(text, OVERDUE if payment.status == "rejected" else "")
+
+
+def _message_line(message: MessageBrief) -> Content:
+    text = _("{date} · {way} · {channel} {language} · {subject}").format(
+        date=french_date(message.received_at),
+        way=_("envoyé") if message.sent else _label(_MESSAGE_STATUSES, message.status),
+        channel=_label(_MESSAGE_CHANNELS, message.channel),
+        language=_label(_MESSAGE_LANGUAGES, message.language),
+        subject=message.subject or _("(sans objet)"),
+    )
+    if message.attachments == 1:
+        text += " · " + _("1 pièce jointe")
+    elif message.attachments > 1:
+        text += " · " + _("{count} pièces jointes").format(count=message.attachments)
+    return _styled(text)
+
+
+def _survey_line(response: SurveyParticipation) -> Content:
+    text = _("{date} · {title} · {status}").format(
+        date=french_date(response.started_at.astimezone(PARIS).date()),
+        title=response.survey_title,
+        status=_label(_RESPONSE_STATUSES, response.status),
+    )
+    if response.status != "refused":
+        answered = (
+            _("{answered} réponse sur {questions} questions")
+            if response.answered == 1
+            else _("{answered} réponses sur {questions} questions")
+        )
+        text += f" ({answered.format(answered=response.answered, questions=response.questions)})"
     return _styled(text)
