@@ -175,6 +175,17 @@ async def test_a_practice_call_in_the_conversation_panel(
         assert panel.display
         # No greeting: the customer wonders where they are.
         await say(pilot, "Oui ?")
+        # Escape leaves the line for the current tab's first field (the identity checks).
+        await pilot.press("escape")
+        await pilot.pause(0.05)
+        pane = desk.query_one(TabbedContent).get_pane("tab-customer")
+        checkbox = app.focused
+        assert checkbox is not None and pane in checkbox.ancestors
+        # From a field, F12 then Escape comes back to that same field.
+        await say(pilot, "Un instant, je regarde votre dossier.")
+        await pilot.press("escape")
+        await pilot.pause(0.05)
+        assert app.focused is checkbox
         await wait(pilot, clock, 2)
         await until(pilot, lambda: any("bien chez Orbelia" in line for line in panel.lines))
         # An article opened at the desk reaches the customer through the journal.

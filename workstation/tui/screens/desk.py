@@ -530,6 +530,11 @@ class DeskScreen(Screen[None]):
         """F12: type what to say to the customer (practice calls, issue 8)."""
         self.query_one(ConversationPanel).focus_input()
 
+    @on(ConversationPanel.Left)
+    def _conversation_left(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        self._focus_first_field(tabs.get_pane(tabs.active))
+
     @on(ConversationPanel.Spoken)
     def _spoken(self, message: ConversationPanel.Spoken) -> None:
         if self.agent.state not in IN_CALL:

@@ -15,7 +15,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, RichLog, Static
+from textual.widget import Widget
+from textual.widgets import Input, RichLog, Static, Tabs
 
 
 class ConversationPanel(Vertical):
@@ -43,6 +44,14 @@ class ConversationPanel(Vertical):
         """The student said `text` on the call."""
 
         text: str
+
+    class Left(Message):
+        """Escape with nowhere to go back to: the desk gives the focus to the current tab."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        #: Where the student was before F12, to go back there with Escape.
+        self._return_to: Widget | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -86,11 +95,20 @@ class ConversationPanel(Vertical):
     def focus_input(self) -> None:
         """F12: type what to say."""
         self.add_class("-active")
-        self.query_one(Input).focus()
+        field = self.query_one(Input)
+        if self.screen.focused is not field:
+            self._return_to = self.screen.focused
+        field.focus()
 
     def key_escape(self) -> None:
-        """Escape: back to the panels (Tab then moves through them)."""
-        self.screen.set_focus(None)
+        """Escape: back to the field the student left for F12, or to the current tab."""
+        back, self._return_to = self._return_to, None
+        # The tab strip is not a place to work: then the current tab's first field is.
+        usable = back is not None and not isinstance(back, Tabs)
+        if usable and back.is_attached and back.display and back.focusable:
+            back.focus()
+        else:
+            self.post_message(self.Left())
 
     @on(Input.Submitted, "#conversation-input")
     def _submitted(self, event: Input.Submitted) -> None:
