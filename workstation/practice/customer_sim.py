@@ -27,6 +27,9 @@ GREETING_COST = 15
 UNANNOUNCED_HOLD_COST = 10
 #: Patience regained by a reformulation the step did not plan for (C1.2).
 REFORMULATION_GAIN = 5
+#: "Un instant, je vérifie": the customer waits this many times longer before minding the
+#: silence (the student works on the file without putting them on hold).
+ANNOUNCED_WAIT_FACTOR = 3
 #: Lines that match nothing before the customer says they do not understand.
 UNMATCHED_BEFORE_COMPLAINT = 2
 #: What a student says to run the call rather than to answer the customer: with no branch
@@ -245,7 +248,10 @@ class SimulatedCustomer:
                 self._hold_charged_until = now
                 acts += self._change_patience(-(now - start) * behaviour.hold_cost_per_s, "hold")
             return acts
-        quiet_from = self._last_activity + behaviour.silence_after_s
+        tolerated = behaviour.silence_after_s
+        if "announce_hold" in self._last_intents:
+            tolerated *= ANNOUNCED_WAIT_FACTOR
+        quiet_from = self._last_activity + tolerated
         if now > quiet_from:
             if not self._silence_noted:
                 self._silence_noted = True
@@ -253,7 +259,7 @@ class SimulatedCustomer:
             acts += self._change_patience(
                 -(now - quiet_from) * behaviour.silence_cost_per_s, "silence"
             )
-            self._last_activity = now - behaviour.silence_after_s
+            self._last_activity = now - tolerated
         return acts
 
     def _credit(self, index: int) -> bool:

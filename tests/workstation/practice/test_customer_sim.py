@@ -237,3 +237,15 @@ def test_si_je_comprends_bien_is_a_reformulation_not_empathy() -> None:
     assert said(customer.heard("Si je comprends bien, la facture a doublé.", 3.0)) == [
         "Oui, c'est ça."
     ]
+
+
+def test_un_instant_buys_a_longer_silence() -> None:
+    customer = SimulatedCustomer(
+        scenario(behaviour=Behaviour(patience=100, silence_after_s=10)),
+        COMMON,
+        agent_name="Camille",
+    )
+    customer.answered(0.0)
+    customer.heard(GREETING + " Je vais devoir patienter un instant, je regarde.", 1.0)
+    assert said(customer.tick(25.0)) == []  # 24 s of quiet: announced, tolerated up to 30 s
+    assert said(customer.tick(32.0)) == ["Allô ? Vous êtes toujours là ?"]
