@@ -646,7 +646,8 @@ def letters(company: dict) -> list[Letter]:
         Letter(
             "reply-english-customer.docx",
             "Reply to an English-speaking customer",
-            [text("Using your mobile plan abroad")],
+            # The subject the agent types in "Objet" (letters_desk passes it as `Objet`).
+            [field("Objet")],
             [
                 [
                     text("Thank you for your message about using your "),
@@ -670,6 +671,7 @@ def letters(company: dict) -> list[Letter]:
                 "CodePostal": "69002",
                 "NumeroClient": "CL0000042",
                 "Offre": "Forfait 150 Go 5G",
+                "Objet": "Using your mobile plan abroad",
                 "VotreReference": "Your e-mail of 8 March 2027",
                 "Service": "Customer Service",
                 "Reference": "ACC/EN/2027-0042",

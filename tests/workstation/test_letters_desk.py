@@ -112,3 +112,22 @@ def test_amounts_are_typed_the_french_way(
     text = text_of(letter.path)
     assert "1\u00a0234,56" in text or "1 234,56" in text
     assert date(2027, 3, 5).strftime("%Y") in text
+
+
+def test_english_reply_carries_the_subject_the_agent_typed(
+    seeded_session_factory: sessionmaker,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    desk = letters(seeded_session_factory, tmp_path / "letters")
+    template = next(t for t in desk.templates() if t.name == "reply-english-customer")
+    customer = find_by_number(seeded_session_factory, "CL0000007")
+    assert customer is not None
+    draft = desk.draft(template, customer.id)
+    assert "Objet" in draft.transmission
+    values = {f.name: "Forfait 50 Go" for f in draft.missing}
+    typed = Transmission("ACC/EN/2027-0007", "", "Courrier électronique", "Your roaming charges")
+    letter = desk.produce(draft, values, typed)
+    text = text_of(letter.path)
+    assert "Subject: Your roaming charges" in text
+    assert "Using your mobile plan abroad" not in text
+    assert "Subject: Your roaming charges" in letter.preview
