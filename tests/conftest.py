@@ -8,14 +8,17 @@ Outside CI, without that variable, the PostgreSQL variants are skipped with the 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
+from cti.ami.client import AmiClient, parse_ami_url
+from cti.pbx import PbxServer, default_config
 from workstation.clock import VirtualClock
 
 PG_ENV = "ACVD_TEST_DATABASE_URL"
@@ -72,3 +75,42 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def clock() -> VirtualClock:
     """A virtual clock that moves only when the test says so."""
     return VirtualClock()
+
+
+#: The `cti` account's secret of the test PBX.
+PBX_SECRET = "test-secret"
+
+
+@pytest.fixture
+async def pbx(clock: VirtualClock) -> AsyncIterator[PbxServer]:
+    """The built-in PBX on a free loopback port, on the virtual clock."""
+    server = PbxServer(default_config(secret=PBX_SECRET), clock)
+    await server.start("127.0.0.1", 0)
+    yield server
+    await server.stop(restart=False)
+
+
+@pytest.fixture
+async def ami(
+    pbx: PbxServer, clock: VirtualClock
+) -> AsyncIterator[Callable[[], Awaitable[AmiClient]]]:
+    """`await ami()`: a new AMI session logged in to `pbx` (closed after the test)."""
+    clients: list[AmiClient] = []
+
+    async def connect() -> AmiClient:
+        assert pbx.address is not None
+        host, port = pbx.address
+        url = parse_ami_url(f"ami://cti:{PBX_SECRET}@{host}:{port}")
+        client = AmiClient(url, clock, rand=lambda: 0.5)
+        task = asyncio.ensure_future(client.connect())
+        for _ in range(600):  # the login exchange, on loopback, in virtual time
+            if task.done():
+                break
+            await clock.advance(0.05)
+        task.result()
+        clients.append(client)
+        return client
+
+    yield connect
+    for client in clients:
+        await client.close()

@@ -8,18 +8,16 @@ student placed that the trainer joins.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
 from cti.agent import Agent, AgentError, AgentIdentity, AgentState, ConversationLine, send_line
-from cti.ami.client import AmiClient, parse_ami_url
+from cti.ami.client import AmiClient
 from cti.customer import CustomerCall, CustomerNews, StudentCall, StudentCalls
-from cti.pbx import PbxServer, default_config
 from workstation.clock import VirtualClock
 
 S = AgentState
-SECRET = "customer-secret"
 
 
 async def run(clock: VirtualClock, coroutine: object, limit: float = 30) -> object:
@@ -29,22 +27,6 @@ async def run(clock: VirtualClock, coroutine: object, limit: float = 30) -> obje
             return task.result()
         await clock.advance(0.05)
     raise AssertionError("not done in time")
-
-
-@pytest.fixture
-async def pbx(clock: VirtualClock) -> AsyncIterator[PbxServer]:
-    server = PbxServer(default_config(secret=SECRET), clock)
-    await server.start("127.0.0.1", 0)
-    yield server
-    await server.stop(restart=False)
-
-
-async def connected(server: PbxServer, clock: VirtualClock) -> AmiClient:
-    assert server.address is not None
-    host, port = server.address
-    client = AmiClient(parse_ami_url(f"ami://cti:{SECRET}@{host}:{port}"), clock, rand=lambda: 0.5)
-    await run(clock, client.connect())
-    return client
 
 
 class Desk:
@@ -71,18 +53,18 @@ class Desk:
         await self.clock.advance(0.1)  # let the events of the action arrive
         return result
 
-    async def close(self) -> None:
+    def close(self) -> None:
+        """The sessions themselves are closed by the `ami` fixture."""
         self.customer.close()
         self.agent.close()
-        await self.student.close()
-        await self.trainer.close()
 
 
 @pytest.fixture
-async def desk(pbx: PbxServer, clock: VirtualClock) -> AsyncIterator[Desk]:
-    desk = Desk(await connected(pbx, clock), await connected(pbx, clock), clock)
+async def desk(ami: Callable[[], Awaitable[AmiClient]], clock: VirtualClock) -> AsyncIterator[Desk]:
+    """Two sessions on the test PBX (tests/conftest.py `ami`, which closes them)."""
+    desk = Desk(await ami(), await ami(), clock)
     yield desk
-    await desk.close()
+    desk.close()
 
 
 async def answered_queue_call(desk: Desk) -> str:

@@ -7,20 +7,20 @@ so this is what the workstation sees with a program or a trainer at the other en
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from practice_builders import COMMON, scenario
 
 from cti.agent import Agent, AgentIdentity, AgentState, ConversationLine
-from cti.ami.client import AmiClient, parse_ami_url
-from cti.pbx import PbxServer, default_config
+from cti.ami.client import AmiClient
 from workstation.clock import VirtualClock
 from workstation.practice.customer_line import CustomerOnLine
 from workstation.practice.customer_sim import SimulatedCustomer
 
-SECRET = "practice-secret"
+#: The `ami` fixture (tests/conftest.py): a new AMI session on the test PBX.
+Connect = Callable[[], Awaitable[AmiClient]]
 
 
 async def until(clock: VirtualClock, predicate: Any, limit: float = 30.0) -> None:
@@ -31,27 +31,8 @@ async def until(clock: VirtualClock, predicate: Any, limit: float = 30.0) -> Non
     raise AssertionError("condition not reached in time")
 
 
-@pytest.fixture
-async def pbx(clock: VirtualClock) -> AsyncIterator[PbxServer]:
-    server = PbxServer(default_config(secret=SECRET), clock)
-    await server.start("127.0.0.1", 0)
-    yield server
-    await server.stop(restart=False)
-
-
-async def client_of(server: PbxServer, clock: VirtualClock) -> AmiClient:
-    assert server.address is not None
-    host, port = server.address
-    client = AmiClient(parse_ami_url(f"ami://cti:{SECRET}@{host}:{port}"), clock, rand=lambda: 0.5)
-    task = asyncio.ensure_future(client.connect())
-    await until(clock, task.done)
-    task.result()
-    return client
-
-
-async def test_a_whole_call_over_the_pbx(pbx: PbxServer, clock: VirtualClock) -> None:
-    student_client = await client_of(pbx, clock)
-    customer_client = await client_of(pbx, clock)
+async def test_a_whole_call_over_the_pbx(ami: Connect, clock: VirtualClock) -> None:
+    student_client, customer_client = await ami(), await ami()
     agent = Agent(student_client, clock, AgentIdentity("101", "Camille Martin"), wrap_up=False)
     heard: list[tuple[str, str, float]] = []
     agent.subscribe(
@@ -98,15 +79,12 @@ async def test_a_whole_call_over_the_pbx(pbx: PbxServer, clock: VirtualClock) ->
     assert notes[-1][1]["ending"] == "satisfait" and notes[-1][1]["by"] == "customer"
 
     agent.close()
-    await student_client.close()
-    await customer_client.close()
 
 
 async def test_desk_actions_reach_the_customer_and_a_hang_up_by_the_student_ends_it(
-    pbx: PbxServer, clock: VirtualClock
+    ami: Connect, clock: VirtualClock
 ) -> None:
-    student_client = await client_of(pbx, clock)
-    customer_client = await client_of(pbx, clock)
+    student_client, customer_client = await ami(), await ami()
     agent = Agent(student_client, clock, AgentIdentity("101", "Camille"), wrap_up=False)
     login = asyncio.ensure_future(agent.login(["accueil"]))
     await until(clock, login.done)
@@ -128,5 +106,3 @@ async def test_desk_actions_reach_the_customer_and_a_hang_up_by_the_student_ends
     assert notes[-1][1]["by"] == "agent"
 
     agent.close()
-    await student_client.close()
-    await customer_client.close()

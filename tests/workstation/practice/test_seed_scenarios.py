@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +15,7 @@ import pytest
 from crm import journal
 from crm.seeding import seed_demo_company
 from cti.agent import Agent, AgentIdentity, AgentState
-from cti.ami.client import AmiClient, parse_ami_url
-from cti.pbx import PbxServer, default_config
+from cti.ami.client import AmiClient
 from seed_data import SEED_DIR
 from workstation.call_journal import journal_record
 from workstation.clock import VirtualClock
@@ -27,7 +26,6 @@ from workstation.practice.scenario_file import SCENARIOS_DIR, ScenarioLibrary, l
 from workstation.practice.shift import PracticeDesk, PracticeShift, services_by_extension
 from workstation.runtime import Runtime, build_runtime
 
-SECRET = "seed-scenarios"
 CALL_FILES = sorted((SCENARIOS_DIR / "appels").glob("*.yaml"))
 
 #: What the desk journals when the student does an action the PBX does not see.
@@ -71,14 +69,6 @@ def module_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime
     runtime.close()
 
 
-@pytest.fixture
-async def pbx(clock: VirtualClock) -> AsyncIterator[PbxServer]:
-    server = PbxServer(default_config(secret=SECRET), clock)
-    await server.start("127.0.0.1", 0)
-    yield server
-    await server.stop(restart=False)
-
-
 async def until(clock: VirtualClock, predicate: Any, limit: float = 120.0) -> None:
     for _ in range(int(limit / 0.25)):
         if predicate():
@@ -100,7 +90,7 @@ async def test_the_model_student_plays_the_scenario_to_its_end(
     path: Path,
     library: ScenarioLibrary,
     module_runtime: Runtime,
-    pbx: PbxServer,
+    ami: Callable[[], Awaitable[AmiClient]],
     clock: VirtualClock,
 ) -> None:
     scenario = next(
@@ -114,7 +104,7 @@ async def test_the_model_student_plays_the_scenario_to_its_end(
         arrivals=Arrivals(first_after_s=1, gap_min_s=3600, gap_max_s=3600),
         outbound=(OutboundList("REHEARSAL", scenario.id, 1),) if outbound else (),
     )  # fmt: skip
-    desk = await Rehearsal.open(shift, library, module_runtime, pbx, clock)
+    desk = await Rehearsal.open(shift, library, module_runtime, ami, clock)
     running = asyncio.ensure_future(desk.practice.run())
     if outbound:
         desk.record("campaign.dial", {"campaign_code": "REHEARSAL"}, None)
@@ -164,11 +154,11 @@ class Rehearsal:
         shift: ShiftScenario,
         library: ScenarioLibrary,
         runtime: Runtime,
-        pbx: PbxServer,
+        ami: Callable[[], Awaitable[AmiClient]],
         clock: VirtualClock,
     ) -> Rehearsal:
         writer = journal.JournalWriter.start_shift(runtime.engine, "eleve", clock, title=shift.id)
-        clients = [await connect(pbx, clock) for _ in range(2)]
+        clients = [await ami(), await ami()]
         agent = Agent(clients[0], clock, AgentIdentity("101", "Camille Martin"), wrap_up=False)
         desk = cls(runtime, writer, agent, clock, clients)
         agent.subscribe(desk._on_event)
@@ -226,17 +216,6 @@ class Rehearsal:
     async def close(self) -> None:
         await self.practice.close()
         self.agent.close()
-        await self.clients[0].close()
-
-
-async def connect(server: PbxServer, clock: VirtualClock) -> AmiClient:
-    assert server.address is not None
-    host, port = server.address
-    client = AmiClient(parse_ami_url(f"ami://cti:{SECRET}@{host}:{port}"), clock, rand=lambda: 0.5)
-    task = asyncio.ensure_future(client.connect())
-    await until(clock, task.done)
-    task.result()
-    return client
 
 
 async def act(
@@ -258,10 +237,13 @@ async def act(
 
 
 async def test_the_20_minute_seed_shift_played_by_the_model_student(
-    library: ScenarioLibrary, module_runtime: Runtime, pbx: PbxServer, clock: VirtualClock
+    library: ScenarioLibrary,
+    module_runtime: Runtime,
+    ami: Callable[[], Awaitable[AmiClient]],
+    clock: VirtualClock,
 ) -> None:
     shift = library.shift("vacation-accueil-20min")
-    desk = await Rehearsal.open(shift, library, module_runtime, pbx, clock)
+    desk = await Rehearsal.open(shift, library, module_runtime, ami, clock)
     running = asyncio.ensure_future(desk.practice.run())
     played: list[str] = []
     while not running.done():

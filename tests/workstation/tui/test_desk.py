@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.containers import ScrollableContainer
@@ -64,9 +65,12 @@ async def desk(runtime: Runtime, clock: VirtualClock) -> AsyncIterator[tuple[Acv
 
 
 @asynccontextmanager
-async def open_desk(runtime: Runtime, clock: VirtualClock) -> AsyncIterator[tuple[AcvdApp, Pilot]]:
-    """The app, logged in as the demo student, past the self-test, at the desk."""
-    app = AcvdApp(runtime, Telephony(clock), demo_calls=False)
+async def open_desk(
+    runtime: Runtime, clock: VirtualClock, practice: tuple[Any, Any] | None = None
+) -> AsyncIterator[tuple[AcvdApp, Pilot]]:
+    """The app, logged in as the demo student, past the self-test, at the desk (with a
+    practice shift `(shift, library)` when given)."""
+    app = AcvdApp(runtime, Telephony(clock), demo_calls=False, practice=practice)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press(*"eleve", "enter", *"eleve", "enter")
         await _until(pilot, lambda: type(app.screen).__name__ == "SelfTestScreen")

@@ -4,10 +4,6 @@ greeting and to an article opened, a written message arrives, and the journal ho
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 from textual.pilot import Pilot
@@ -15,11 +11,14 @@ from textual.widgets import TabbedContent
 
 from crm import journal
 from crm.models.inbox import Message
-from crm.seeding import seed_demo_company
 from cti.agent import AgentState
-from seed_data import SEED_DIR
+from tests.workstation.tui.test_desk import (  # noqa: F401  (fixtures)
+    _until,
+    data_dir,
+    open_desk,
+    runtime,
+)
 from workstation.clock import VirtualClock
-from workstation.config import load_settings
 from workstation.practice.scenario import (
     Arrivals,
     Behaviour,
@@ -37,9 +36,7 @@ from workstation.practice.scenario import (
     WeightedCall,
 )
 from workstation.practice.scenario_file import ScenarioLibrary
-from workstation.runtime import Runtime, build_runtime
-from workstation.telephony import Telephony
-from workstation.tui.app import AcvdApp
+from workstation.runtime import Runtime
 from workstation.tui.screens.desk import DeskScreen
 from workstation.tui.widgets.call_list_panel import CallListPanel
 from workstation.tui.widgets.conversation_panel import ConversationPanel
@@ -97,53 +94,6 @@ SHIFT = ShiftScenario(
 LIBRARY = ScenarioLibrary(COMMON, {"facture": CALL, "mail": MAIL, "courte": SHIFT})
 
 
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("practice-data")
-
-
-@pytest.fixture
-def runtime(db_url: str, clock: VirtualClock, data_dir: Path) -> Iterator[Runtime]:
-    settings = load_settings({"db_url": db_url, "data_dir": str(data_dir)}, environ={})
-    runtime = build_runtime(settings, clock)
-    seed_demo_company(runtime.engine, SEED_DIR, customers=20, seed=5, now=clock.now(),
-                      hash_password=_fast_hash)  # fmt: skip
-    yield runtime
-    runtime.close()
-
-
-_HASHES: dict[str, str] = {}
-
-
-def _fast_hash(password: str) -> str:
-    """scrypt once per password for the module, not once per test."""
-    from crm.passwords import hash_password
-
-    return _HASHES.setdefault(password, hash_password(password))
-
-
-@asynccontextmanager
-async def practice_desk(
-    runtime: Runtime, clock: VirtualClock
-) -> AsyncIterator[tuple[AcvdApp, Pilot]]:
-    app = AcvdApp(runtime, Telephony(clock), demo_calls=False, practice=(SHIFT, LIBRARY))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press(*"eleve", "enter", *"eleve", "enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "SelfTestScreen")
-        await until(pilot, lambda: not app.screen.query_one("#proceed").disabled)
-        await pilot.press("c")
-        await until(pilot, lambda: isinstance(app.screen, DeskScreen))
-        yield app, pilot
-
-
-async def until(pilot: Pilot, condition: Callable[[], bool], rounds: int = 300) -> None:
-    for _ in range(rounds):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition never met")
-
-
 async def wait(pilot: Pilot, clock: VirtualClock, seconds: float) -> None:
     for _ in range(int(seconds / 0.5)):
         await clock.advance(0.5)
@@ -156,22 +106,23 @@ async def say(pilot: Pilot, text: str) -> None:
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 async def test_a_practice_call_in_the_conversation_panel(
-    runtime: Runtime, clock: VirtualClock
+    runtime: Runtime,  # noqa: F811  (the fixture of test_desk)
+    clock: VirtualClock,
 ) -> None:
-    async with practice_desk(runtime, clock) as (app, pilot):
+    async with open_desk(runtime, clock, practice=(SHIFT, LIBRARY)) as (app, pilot):
         desk = app.screen
         assert isinstance(desk, DeskScreen)
         await pilot.press("f3")
-        await until(pilot, lambda: type(app.screen).__name__ == "QueueLoginDialog")
+        await _until(pilot, lambda: type(app.screen).__name__ == "QueueLoginDialog")
         await pilot.press("tab", "enter")
-        await until(pilot, lambda: desk.agent.state is AgentState.READY)
+        await _until(pilot, lambda: desk.agent.state is AgentState.READY)
         panel = desk.query_one(ConversationPanel)
         assert not panel.display  # nothing to show before a call
         await wait(pilot, clock, 4)
-        await until(pilot, lambda: desk.agent.state is AgentState.RINGING)
+        await _until(pilot, lambda: desk.agent.state is AgentState.RINGING)
         await pilot.press("f5")
         await wait(pilot, clock, 2)
-        await until(pilot, lambda: any("plus élevée" in line for line in panel.lines))
+        await _until(pilot, lambda: any("plus élevée" in line for line in panel.lines))
         assert panel.display
         # No greeting: the customer wonders where they are.
         await say(pilot, "Oui ?")
@@ -187,23 +138,23 @@ async def test_a_practice_call_in_the_conversation_panel(
         await pilot.pause(0.05)
         assert app.focused is checkbox
         await wait(pilot, clock, 2)
-        await until(pilot, lambda: any("bien chez Orbelia" in line for line in panel.lines))
+        await _until(pilot, lambda: any("bien chez Orbelia" in line for line in panel.lines))
         # An article opened at the desk reaches the customer through the journal.
         app.record("kb.open", {"article_id": "FAQ-001", "base": "faq", "rank": 1, "query": "x"},
                    desk.agent.call.call_id if desk.agent.call else None)  # fmt: skip
         await wait(pilot, clock, 2)
-        await until(pilot, lambda: any("vous regardez" in line for line in panel.lines))
+        await _until(pilot, lambda: any("vous regardez" in line for line in panel.lines))
         await say(pilot, "Ce sont les frais de mise en service, une seule fois.")
         await wait(pilot, clock, 2)
         await say(pilot, "Merci de votre appel, au revoir.")
         await wait(pilot, clock, 3)
-        await until(pilot, lambda: desk.agent.state is AgentState.WRAP_UP)
+        await _until(pilot, lambda: desk.agent.state is AgentState.WRAP_UP)
         lines = panel.lines
         assert "Vous : Oui ?" in lines
         assert "Client : Au revoir !" in lines
-        await until(pilot, lambda: type(app.screen).__name__ == "WrapUpDialog")
+        await _until(pilot, lambda: type(app.screen).__name__ == "WrapUpDialog")
         await pilot.press("down", "enter")
-        await until(pilot, lambda: app.screen is desk)
+        await _until(pilot, lambda: app.screen is desk)
         await clock.advance(45)  # the e-mail arrives one minute into the shift
         await pilot.pause(0.05)
         assert app.journal is not None and app.practice_shift is not None
@@ -260,24 +211,19 @@ OUT_LIBRARY = ScenarioLibrary(COMMON, {"enquete": OUT_CALL, "sortante": OUT_SHIF
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 async def test_a_contact_dialled_from_the_call_list_is_answered_by_a_simulated_customer(
-    runtime: Runtime, clock: VirtualClock
+    runtime: Runtime,  # noqa: F811  (the fixture of test_desk)
+    clock: VirtualClock,
 ) -> None:
-    app = AcvdApp(runtime, Telephony(clock), demo_calls=False, practice=(OUT_SHIFT, OUT_LIBRARY))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press(*"eleve", "enter", *"eleve", "enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "SelfTestScreen")
-        await until(pilot, lambda: not app.screen.query_one("#proceed").disabled)
-        await pilot.press("c")
-        await until(pilot, lambda: isinstance(app.screen, DeskScreen))
+    async with open_desk(runtime, clock, practice=(OUT_SHIFT, OUT_LIBRARY)) as (app, pilot):
         desk = app.screen
         assert isinstance(desk, DeskScreen)
         desk.query_one(TabbedContent).active = "tab-calls"
         calls = desk.query_one(CallListPanel)
-        await until(pilot, lambda: bool(calls.campaigns))
+        await _until(pilot, lambda: bool(calls.campaigns))
         calls.query_one("#cl-campaign").focus()
         codes = [c.code for c in calls.campaigns]
         await pilot.press("enter", *["down"] * (codes.index("SATISFACTION-T4") + 1), "enter")
-        await until(pilot, lambda: calls.entry is not None)
+        await _until(pilot, lambda: calls.entry is not None)
         await pilot.press("ctrl+g")
         panel = desk.query_one(ConversationPanel)
         for _ in range(20):
