@@ -740,10 +740,15 @@ class Agent:
             return
         # The caller's own snapshot carries its number and name: the agent leg of a Dial()
         # carries the dialled extension instead (`DestCallerIDNum: 101`, 18).
+        self._ring(event, queue="")
+
+    def _ring(self, event: DialEvent | AgentEvent, queue: str) -> None:
+        """An inbound call rings the handset: from a queue (AgentCalled) or dialled (18)."""
         self.call = Call(
             event.linkedid,
             "inbound",
             self._now(),
+            queue=queue,
             number=event.caller_id_num,
             name=event.caller_id_name,
             customer=event.channel,
@@ -753,14 +758,10 @@ class Agent:
         self._set_state(AgentState.RINGING)
         self._emit(
             CallRinging(
-                self._now(),
-                event.linkedid,
-                "inbound",
-                "",
-                event.caller_id_num,
+                self._now(), event.linkedid, "inbound", queue, event.caller_id_num,
                 event.caller_id_name,
             )
-        )
+        )  # fmt: skip
 
     def _on_event(self, event: object) -> None:
         handler = getattr(self, f"_on_{type(event).__name__}", None)
@@ -805,28 +806,7 @@ class Agent:
         if event.name == "AgentCalled":
             if call is not None and call.call_id != event.linkedid:
                 return  # already busy with another call (ringinuse=no prevents this)
-            self.call = Call(
-                event.linkedid,
-                "inbound",
-                self._now(),
-                queue=event.queue,
-                number=event.caller_id_num,
-                name=event.caller_id_name,
-                customer=event.channel,
-                leg=event.dest_channel,
-                leg_uniqueid=event.dest_uniqueid,
-            )
-            self._set_state(AgentState.RINGING)
-            self._emit(
-                CallRinging(
-                    self._now(),
-                    event.linkedid,
-                    "inbound",
-                    event.queue,
-                    event.caller_id_num,
-                    event.caller_id_name,
-                )
-            )
+            self._ring(event, event.queue)
         elif call is None or call.leg != event.dest_channel:
             return
         elif event.name == "AgentConnect":
