@@ -1,5 +1,6 @@
-"""Customer panel latency: `show_customer(id)` -> the card rendered (`CardShown.load_ms`), a
-search by name -> its results listed, and a qualification submitted -> saved, headless.
+"""Customer panel latency: `show_customer(id)` -> the card rendered (`CardShown.load_ms`), then
+its activity sections read by a second worker (`ActivityShown.load_ms`), a search by name ->
+its results listed, and a qualification submitted -> saved, headless.
 
 Timed inside the app's event loop on the real clock, from the call to the message the widget
 posts once its widgets hold the new content: the thread worker, the CRM queries and building
@@ -43,6 +44,8 @@ class Bench(App[None]):
         self.desk = desk
         self.arrived = asyncio.Event()
         self.last: Message | None = None
+        self.activity_shown = asyncio.Event()
+        self.activity_ms: list[float] = []
 
     def compose(self) -> ComposeResult:
         yield CustomerPanel(self.desk)
@@ -54,6 +57,10 @@ class Bench(App[None]):
 
     def on_customer_panel_card_shown(self, message: CustomerPanel.CardShown) -> None:
         self._arrive(message)
+
+    def on_customer_panel_activity_shown(self, message: CustomerPanel.ActivityShown) -> None:
+        self.activity_ms.append(message.load_ms)
+        self.activity_shown.set()
 
     def on_customer_panel_search_done(self, message: CustomerPanel.SearchDone) -> None:
         self._arrive(message)
@@ -106,7 +113,11 @@ async def run(url: str, rounds: int) -> None:
             shown = await wait()
             assert isinstance(shown, CustomerPanel.CardShown)
             cards.append(shown.load_ms)
+            # The next call rings once this card is complete: no overlap between rounds.
+            await app.activity_shown.wait()
+            app.activity_shown.clear()
         print(f"show_customer -> fiche affichée         {percentiles(cards)}")
+        print(f"show_customer -> activités affichées    {percentiles(app.activity_ms)}")
 
         searches = []
         panel.show_unknown("0699999999")

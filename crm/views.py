@@ -37,10 +37,6 @@ class Recent(Generic[T]):
     total: int
 
 
-#: An empty `Recent`, the default of the card's lists.
-NOTHING_RECENT: Recent[Any] = Recent((), 0)
-
-
 @dataclass(frozen=True)
 class PhoneView:
     """One of a customer's numbers."""
@@ -198,13 +194,20 @@ class CustomerCard:
     last_interactions: tuple[InteractionView, ...]
     payment_plans: tuple[PaymentPlanView, ...]
     appointments: tuple[AppointmentView, ...]
-    #: What the activities left in the CRM, newest first, a few of each with their count
-    #: (read in the same transaction as the rest of the card: one round trip per section).
-    orders: Recent[OrderBrief] = NOTHING_RECENT
-    payments: Recent[PaymentView] = NOTHING_RECENT
-    promises: Recent[InteractionView] = NOTHING_RECENT
-    survey_responses: Recent[SurveyParticipation] = NOTHING_RECENT
-    messages: Recent[MessageBrief] = NOTHING_RECENT
+
+
+@dataclass(frozen=True)
+class CustomerActivity:
+    """What the activities left in a customer's file (C1.6 orders and payments, C1.7 survey
+    responses, C1.8 promises to pay, C3.2 written messages): the latest few of each, newest
+    first, with their count. Read apart from the card, so the ring shows the card first."""
+
+    customer_id: int
+    orders: Recent[OrderBrief]
+    payments: Recent[PaymentView]
+    promises: Recent[InteractionView]
+    survey_responses: Recent[SurveyParticipation]
+    messages: Recent[MessageBrief]
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,13 @@ from crm.errors import FieldError, ValidationError
 from crm.services import customers, interactions, users
 from crm.services.customers import NewPhone, NewProspect
 from crm.services.interactions import NewInteraction
-from crm.views import CustomerCard, CustomerSummary, InteractionView, ServiceView
+from crm.views import (
+    CustomerActivity,
+    CustomerCard,
+    CustomerSummary,
+    InteractionView,
+    ServiceView,
+)
 from workstation.clock import Clock
 from workstation.dispositions import BY_CODE, N_, TRANSFER_CODE
 
@@ -189,15 +195,20 @@ class CustomerDesk:
         self._services_lock = Lock()
 
     def card(self, customer_id: int) -> CustomerCard:
-        """The customer 360 as of now (C1.1), with the latest results of the activities
-        (orders, payments, plans and promises, surveys, messages), all read in one
-        transaction so the card is drawn at once; `NotFound` if the customer is gone."""
+        """The customer 360 as of now (C1.1); `NotFound` if the customer is gone."""
         return customers.customer_card(
             self._session_factory,
             customer_id,
             now=self.clock.now(),
             interactions=self._history_size,
-            recent=self._recent_size,
+        )
+
+    def activity(self, customer_id: int) -> CustomerActivity:
+        """What the activities left in the customer's file: latest orders, payments, promises
+        to pay, survey responses and messages, with their counts (C1.6, C1.7, C1.8, C3.2).
+        Asked once the card is shown, so the ring never waits for it."""
+        return customers.customer_activity(
+            self._session_factory, customer_id, recent=self._recent_size
         )
 
     def find_by_phone(self, number: str) -> CustomerSummary | None:

@@ -1,6 +1,6 @@
-"""The customer card's activity sections (C1.6 orders and payments, C1.7 surveys, C1.8 plans
-and promises, C3.2 written messages): newest first, a few of each, with the full count, read
-in the card's own transaction; and the read functions each section has on its own."""
+"""What the activities left in a customer's file, for the customer card (C1.6 orders and
+payments, C1.7 surveys, C1.8 plans and promises, C3.2 written messages): newest first, a few
+of each, with the full count, in one transaction; and the read functions of each section."""
 
 from __future__ import annotations
 
@@ -19,21 +19,23 @@ from tests.crm.customer_activity import LATE_PAYER, add_activity
 NOW = SEED_NOW + timedelta(hours=1)
 
 
-def test_the_card_shows_what_the_activities_left(
+def test_the_file_shows_what_the_activities_left(
     seeded_session_factory: sessionmaker,  # noqa: F811
 ) -> None:
     activity = add_activity(seeded_session_factory, LATE_PAYER, SEED_NOW)
     card = customers.customer_card(seeded_session_factory, activity.customer_id, now=NOW)
+    assert [item.note for item in card.appointments] == [
+        f"Installation de la commande {activity.order.number}."
+    ]
+    assert card.payment_plans[0].id == activity.plan.id
+    card = customers.customer_activity(seeded_session_factory, activity.customer_id)
+    assert card.customer_id == activity.customer_id
 
     assert card.orders.total == 1
     (order,) = card.orders.items
     assert (order.number, order.status) == (activity.order.number, "confirmed")
     assert order.labels == ("Box Ultra", "Pack Ciné Séries")
     assert (order.total_monthly, order.total_one_off) == (Decimal("59.98"), Decimal("0.00"))
-    assert [item.note for item in card.appointments] == [
-        f"Installation de la commande {activity.order.number}."
-    ]
-    assert card.payment_plans[0].id == activity.plan.id
 
     # The newest promise is the one just made; the seed history holds an older one.
     assert card.promises.total == 2
@@ -70,7 +72,7 @@ def test_a_few_of_each_but_the_full_count(
     seeded_session_factory: sessionmaker,  # noqa: F811
 ) -> None:
     activity = add_activity(seeded_session_factory, LATE_PAYER, SEED_NOW)
-    card = customers.customer_card(seeded_session_factory, activity.customer_id, now=NOW, recent=1)
+    card = customers.customer_activity(seeded_session_factory, activity.customer_id, recent=1)
     assert (len(card.messages.items), card.messages.total) == (1, 3)
     assert (len(card.payments.items), card.payments.total) == (1, 5)
     assert (len(card.promises.items), card.promises.total) == (1, 2)
@@ -88,6 +90,7 @@ def test_each_section_on_its_own_and_an_unknown_customer(
     assert surveys.customer_responses(seeded_session_factory, customer_id).total == 1
     assert inbox.customer_messages(seeded_session_factory, customer_id).total == 3
     for read in (
+        customers.customer_activity,
         orders.customer_orders,
         billing.customer_payments,
         billing.customer_promises,

@@ -20,6 +20,7 @@ from textual.widgets import Checkbox, Input, OptionList, Select, Static
 
 from crm.models import Customer, PhoneNumber
 from crm.services.customers import find_by_number
+from crm.views import CustomerActivity
 from tests.crm.conftest import engine, seeded_company, seeded_session_factory  # noqa: F401
 from tests.crm.customer_activity import LATE_PAYER, add_activity
 from workstation.clock import VirtualClock
@@ -28,6 +29,7 @@ from workstation.tui.widgets.customer_panel import OVERDUE, CustomerPanel, euros
 
 PANEL_MESSAGES = (
     CustomerPanel.CardShown,
+    CustomerPanel.ActivityShown,
     CustomerPanel.IdentityChecked,
     CustomerPanel.CustomerSelected,
     CustomerPanel.SearchDone,
@@ -426,9 +428,15 @@ async def test_card_lists_what_the_activities_left_newest_first(
     async with app.run_test(size=(120, 60), message_hook=captured) as pilot:
         app.query_one(CustomerPanel).show_customer(activity.customer_id)
         await settle(pilot)
+        # The card first, then (a second worker) what the activities left.
         assert [m.customer_id for m in captured.of(CustomerPanel.CardShown)] == [
             activity.customer_id
         ]
+        assert [m.customer_id for m in captured.of(CustomerPanel.ActivityShown)] == [
+            activity.customer_id
+        ]
+        shown = [type(m) for m in captured.messages]
+        assert shown.index(CustomerPanel.CardShown) < shown.index(CustomerPanel.ActivityShown)
 
         def section(name: str) -> list[str]:
             block = app.query_one(f"#cp-{name}", Static)
@@ -474,16 +482,51 @@ async def test_card_lists_what_the_activities_left_newest_first(
         assert order.index("cp-messages") < order.index("cp-history")
 
 
-async def test_a_card_without_activity_has_no_empty_sections(
+async def test_the_next_card_does_not_keep_the_previous_customers_activity(
+    seeded_session_factory: sessionmaker,  # noqa: F811
+    clock: VirtualClock,
+) -> None:
+    activity = add_activity(seeded_session_factory, LATE_PAYER, clock.now())
+    desk = CustomerDesk(seeded_session_factory, clock)
+    sophie = customer_id(seeded_session_factory, "CL0000001")
+    app = Harness(desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = app.query_one(CustomerPanel)
+        panel.show_customer(activity.customer_id)
+        await settle(pilot)
+        assert app.query_one("#cp-orders", Static).display
+        panel.show_customer(sophie)
+        await settle(pilot)
+        assert text_of(app.query_one("#cp-name", Static)).endswith("CL0000001")
+        # Sophie has neither orders, survey answers nor promises: no empty section for them.
+        for name in ("orders", "surveys", "promises"):
+            assert not app.query_one(f"#cp-{name}", Static).display, name
+        text = card_text(pilot)
+        assert "Commandes" not in text and "Installation date" not in text
+
+
+async def test_activity_that_cannot_be_read_leaves_the_card_on_screen(
     seeded_company: sessionmaker,  # noqa: F811
     clock: VirtualClock,
 ) -> None:
-    desk = CustomerDesk(seeded_company, clock)
+    class BrokenDesk(CustomerDesk):
+        def activity(self, customer_id: int) -> CustomerActivity:
+            raise OSError("disque plein")
+
+    desk = BrokenDesk(seeded_company, clock)
     sophie = customer_id(seeded_company, "CL0000001")
+    captured = Captured()
     app = Harness(desk)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), message_hook=captured) as pilot:
         app.query_one(CustomerPanel).show_customer(sophie)
         await settle(pilot)
-        for name in ("orders", "surveys", "promises"):
-            assert not app.query_one(f"#cp-{name}", Static).display, name
-        assert "Commandes" not in card_text(pilot)
+        assert text_of(app.query_one("#cp-name", Static)) == "Mme Sophie Durand — CL0000001"
+        assert visible(pilot, "#cp-name")
+        status = app.query_one("#cp-activity-status", Static)
+        assert status.display
+        assert text_of(status) == (
+            "Commandes, paiements et messages indisponibles : Erreur inattendue (OSError). "
+            "Réessayez ; si elle persiste, prévenez le formateur."
+        )
+        assert [m.operation for m in captured.of(CustomerPanel.Failed)] == ["customer-activity"]
+        assert captured.of(CustomerPanel.ActivityShown) == []

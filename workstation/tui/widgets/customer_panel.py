@@ -38,6 +38,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from crm import validation
 from crm.errors import CrmError, ValidationError
 from crm.views import (
+    CustomerActivity,
     CustomerCard,
     CustomerSummary,
     InteractionView,
@@ -155,10 +156,13 @@ def _days_late(days: int) -> str:
 
 
 class CustomerPanel(Widget):
-    """The customer 360 and the screen pop of the desk (C1.1).
+    """The customer 360 and the screen pop of the desk (C1.1), with what the activities left
+    in the file (orders, payments, promises, messages, surveys: C1.6, C1.7, C1.8, C3.2),
+    read once the card is shown (`CardShown`, then `ActivityShown`).
 
     Methods for the desk: `show_customer(customer_id)`, `show_unknown(caller_number)`,
-    `clear()`. Read-only attributes: `customer_id`, `identity_items`, `verified`.
+    `clear()`. Read-only attributes: `customer_id`, `card`, `activity`, `identity_items`,
+    `verified`.
     """
 
     DEFAULT_CSS = """
@@ -235,6 +239,14 @@ class CustomerPanel(Widget):
         load_ms: float
 
     @dataclass
+    class ActivityShown(Message):
+        """The card's activity sections (orders, payments, promises, messages, surveys)
+        are on screen too, `load_ms` after the card was asked for."""
+
+        customer_id: int
+        load_ms: float
+
+    @dataclass
     class IdentityChecked(Message):
         """The agent ticked or unticked an identity check (PRO-002)."""
 
@@ -284,6 +296,11 @@ class CustomerPanel(Widget):
         started: float
 
     @dataclass
+    class _ActivityLoaded(Message):
+        activity: CustomerActivity
+        started: float
+
+    @dataclass
     class _Searched(Message):
         result: SearchResult
 
@@ -309,6 +326,8 @@ class CustomerPanel(Widget):
         #: The customer whose card is shown (None when empty or searching).
         self.customer_id: int | None = None
         self.card: CustomerCard | None = None
+        #: What the activities left in the file of the customer shown (None until read).
+        self.activity: CustomerActivity | None = None
         self.caller_number: str = ""
 
     # -- layout -----------------------------------------------------------------------------
@@ -327,6 +346,7 @@ class CustomerPanel(Widget):
                 yield Static("", id="cp-verified")
                 for section in SECTIONS:
                     yield Static(id=f"cp-{section}", classes="cp-block")
+                yield Static("", id="cp-activity-status", classes="cp-block cp-muted")
             with VerticalScroll(id="cp-unknown"):
                 yield Static("", id="cp-unknown-title", classes="cp-title", markup=False)
                 yield Label(_("Rechercher le client"), classes="cp-section")
@@ -373,8 +393,10 @@ class CustomerPanel(Widget):
     # -- what the desk calls ----------------------------------------------------------------
 
     def show_customer(self, customer_id: int) -> None:
-        """Load the customer's card (in a worker) and show it."""
+        """Load the customer's card (in a worker) and show it, then what the activities left
+        in their file (a second worker, once the card is on screen)."""
         self.customer_id = customer_id
+        self.workers.cancel_group(self, "customer-activity")
         self._load_card(customer_id, self._desk.clock.monotonic())
 
     def add_to_history(self, entry: InteractionView) -> None:
@@ -390,8 +412,10 @@ class CustomerPanel(Widget):
         """The caller's number matched nobody: offer a search and the prospect form."""
         self.customer_id = None
         self.card = None
+        self.activity = None
         self.caller_number = caller_number
         self.workers.cancel_group(self, "customer")
+        self.workers.cancel_group(self, "customer-activity")
         shown = _display_phone(caller_number) if caller_number else _("non communiqué")
         self.query_one("#cp-unknown-title", Static).update(
             _("Numéro inconnu : {number}").format(number=shown)
@@ -411,8 +435,10 @@ class CustomerPanel(Widget):
         """Show nothing (between calls)."""
         self.customer_id = None
         self.card = None
+        self.activity = None
         self.caller_number = ""
         self.workers.cancel_group(self, "customer")
+        self.workers.cancel_group(self, "customer-activity")
         self.query_one("#cp-empty-text", Static).update(_("Aucun client affiché."))
         self.query_one(ContentSwitcher).current = "cp-empty"
 
@@ -440,6 +466,15 @@ class CustomerPanel(Widget):
             self._post_unless_cancelled(self._Refused("fiche", error))
             return
         self._post_unless_cancelled(self._CardLoaded(card, started))
+
+    @work(thread=True, exclusive=True, group="customer-activity", exit_on_error=False)
+    def _load_activity(self, customer_id: int, started: float) -> None:
+        try:
+            activity = self._desk.activity(customer_id)
+        except CrmError as error:
+            self._post_unless_cancelled(self._Refused("activite", error))
+            return
+        self._post_unless_cancelled(self._ActivityLoaded(activity, started))
 
     @work(thread=True, exclusive=True, group="customer-search", exit_on_error=False)
     def _search(self, criteria: SearchCriteria) -> None:
@@ -476,7 +511,14 @@ class CustomerPanel(Widget):
         self.post_message(self.Failed(operation, message))
 
     def _show_status(self, operation: str, message: str) -> None:
-        if operation == "customer-search":
+        if operation == "customer-activity":
+            # The card stays: only its activity sections could not be read.
+            status = self.query_one("#cp-activity-status", Static)
+            status.update(
+                _("Commandes, paiements et messages indisponibles : {error}").format(error=message)
+            )
+            status.display = True
+        elif operation == "customer-search":
             self.query_one("#cp-search-status", Static).update(message)
         elif operation == "customer-prospect":
             self.query_one("#cp-prospect-status", Static).update(message)
@@ -490,11 +532,24 @@ class CustomerPanel(Widget):
         card = message.card
         if card.summary.id != self.customer_id:
             return  # the desk moved on to another caller meanwhile
+        if self.card is None or self.card.summary.id != card.summary.id:
+            self.activity = None  # another customer's: never shown under this name
         self.card = card
         self._render_card(card)
         self.query_one(ContentSwitcher).current = "cp-card"
         load_ms = (self._desk.clock.monotonic() - message.started) * 1000
         self.post_message(self.CardShown(card.summary.id, card.summary.number, load_ms))
+        # The ring waits for the card only; what the other activities left comes next.
+        self._load_activity(card.summary.id, message.started)
+
+    def on_customer_panel__activity_loaded(self, message: _ActivityLoaded) -> None:
+        activity = message.activity
+        if self.card is None or activity.customer_id != self.card.summary.id:
+            return  # the desk moved on to another caller meanwhile
+        self.activity = activity
+        self._render_activity()
+        load_ms = (self._desk.clock.monotonic() - message.started) * 1000
+        self.post_message(self.ActivityShown(activity.customer_id, load_ms))
 
     def on_customer_panel__searched(self, message: _Searched) -> None:
         result = message.result
@@ -546,6 +601,10 @@ class CustomerPanel(Widget):
 
     def on_customer_panel__refused(self, message: _Refused) -> None:
         error = message.error
+        if message.form == "activite":
+            self._show_status("customer-activity", str(error))
+            self.post_message(self.Failed("customer-activity", str(error)))
+            return
         if message.form == "fiche":
             self._show_status("customer", str(error))
             self.post_message(self.Failed("customer", str(error)))
@@ -676,6 +735,19 @@ class CustomerPanel(Widget):
             block = self.query_one(f"#cp-{section}", Static)
             block.display = content is not None
             block.update(content or "")
+        self._render_activity()
+
+    def _render_activity(self) -> None:
+        """The activity sections of the customer shown; hidden until they are read."""
+        status = self.query_one("#cp-activity-status", Static)
+        status.display = False
+        activity = self.activity
+        sections = _activity_sections(activity) if activity is not None else {}
+        for section in ACTIVITY_SECTIONS:
+            content = sections.get(section)
+            block = self.query_one(f"#cp-{section}", Static)
+            block.display = content is not None
+            block.update(content or "")
 
 
 def _display_phone(number: str) -> str:
@@ -731,6 +803,8 @@ SECTIONS = (
     "surveys",
     "history",
 )
+#: The sections of `SECTIONS` read after the card is shown (see `_activity_sections`).
+ACTIVITY_SECTIONS = ("orders", "payments", "promises", "messages", "surveys")
 
 
 def _styled(text: str, style: str = "") -> Content:
@@ -832,7 +906,16 @@ def _sections(card: CustomerCard) -> dict[str, Content | None]:
         "appointments": _section(
             _("Rendez-vous prévus ({count})").format(count=len(appointments)), appointments
         ),
-        # What the activities left (C1.6 to C1.8, C3.2): the latest few, with the full count.
+        "history": _section(
+            _("Historique (derniers contacts)"), history, _("Aucun contact enregistré.")
+        ),
+    }
+
+
+def _activity_sections(card: CustomerActivity) -> dict[str, Content | None]:
+    """What the activities left (C1.6 to C1.8, C3.2): the latest few, with the full count;
+    None hides an empty section."""
+    return {
         "orders": _section(
             _("Commandes ({count})").format(count=card.orders.total),
             [_order_line(order) for order in card.orders.items],
@@ -856,9 +939,6 @@ def _sections(card: CustomerCard) -> dict[str, Content | None]:
         "surveys": _section(
             _("Enquêtes ({count})").format(count=card.survey_responses.total),
             [_survey_line(response) for response in card.survey_responses.items],
-        ),
-        "history": _section(
-            _("Historique (derniers contacts)"), history, _("Aucun contact enregistré.")
         ),
     }
 
