@@ -530,3 +530,26 @@ async def test_activity_that_cannot_be_read_leaves_the_card_on_screen(
         )
         assert [m.operation for m in captured.of(CustomerPanel.Failed)] == ["customer-activity"]
         assert captured.of(CustomerPanel.ActivityShown) == []
+
+
+async def test_activity_read_again_during_the_call(
+    seeded_session_factory: sessionmaker,  # noqa: F811
+    clock: VirtualClock,
+) -> None:
+    desk = CustomerDesk(seeded_session_factory, clock)
+    thomas = customer_id(seeded_session_factory, LATE_PAYER)
+    captured = Captured()
+    app = Harness(desk)
+    async with app.run_test(size=(120, 40), message_hook=captured) as pilot:
+        panel = app.query_one(CustomerPanel)
+        panel.show_customer(thomas)
+        await settle(pilot)
+        assert not app.query_one("#cp-orders", Static).display
+        activity = add_activity(seeded_session_factory, LATE_PAYER, clock.now())
+        panel.refresh_activity()
+        await settle(pilot)
+        orders = text_of(app.query_one("#cp-orders", Static)).splitlines()
+        assert orders[0] == "Commandes (1)"
+        assert orders[1].startswith(activity.order.number)
+        assert len(captured.of(CustomerPanel.CardShown)) == 1
+        assert len(captured.of(CustomerPanel.ActivityShown)) == 2

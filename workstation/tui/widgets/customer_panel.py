@@ -160,9 +160,9 @@ class CustomerPanel(Widget):
     in the file (orders, payments, promises, messages, surveys: C1.6, C1.7, C1.8, C3.2),
     read once the card is shown (`CardShown`, then `ActivityShown`).
 
-    Methods for the desk: `show_customer(customer_id)`, `show_unknown(caller_number)`,
-    `clear()`. Read-only attributes: `customer_id`, `card`, `activity`, `identity_items`,
-    `verified`.
+    Methods for the desk: `show_customer(customer_id)`, `refresh_activity()`,
+    `show_unknown(caller_number)`, `clear()`. Read-only attributes: `customer_id`, `card`,
+    `activity`, `identity_items`, `verified`.
     """
 
     DEFAULT_CSS = """
@@ -407,6 +407,12 @@ class CustomerPanel(Widget):
             return
         self.card = replace(card, last_interactions=(entry, *card.last_interactions))
         self._render_card(self.card)
+
+    def refresh_activity(self) -> None:
+        """Read again what the activities left in the file of the customer shown (after a
+        sale, a plan or a reply during the call); the card itself is not read again."""
+        if self.card is not None:
+            self._load_activity(self.card.summary.id, self._desk.clock.monotonic())
 
     def show_unknown(self, caller_number: str) -> None:
         """The caller's number matched nobody: offer a search and the prospect form."""
