@@ -28,6 +28,7 @@ from workstation.tui.screens.desk import DeskScreen
 from workstation.tui.widgets.call_list_panel import CallListPanel
 from workstation.tui.widgets.customer_panel import CustomerPanel
 from workstation.tui.widgets.inbox_panel import InboxPanel
+from workstation.tui.widgets.letter_panel import LetterPanel
 from workstation.tui.widgets.qualification_form import QualificationForm
 from workstation.tui.widgets.softphone import SoftphoneBar
 from workstation.tui.widgets.survey_panel import SurveyPanel
@@ -343,7 +344,7 @@ async def test_screens_at_80x24_read_in_full(
         assert isinstance(screen, DeskScreen)
         await _login_and_ring(app, pilot, clock)
         panel = screen.query_one(CustomerPanel)
-        await _until(pilot, lambda: panel.card is not None)
+        await _until(pilot, lambda: panel.card is not None and panel.activity is not None)
         await pilot.pause(0.2)
         snapshot(app, "desk-ringing-80x24")
         await pilot.press("f5")
@@ -416,3 +417,19 @@ async def test_a_message_opened_between_calls_brings_its_writer_on_the_desk(
     await pilot.press("enter")
     panel = screen.query_one(CustomerPanel)
     await _until(pilot, lambda: panel.customer_id == inbox.shown[index].customer_id)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_what_an_activity_records_is_read_again_on_the_card(
+    desk: tuple[AcvdApp, Pilot], clock: VirtualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, pilot = desk
+    screen = app.screen
+    assert isinstance(screen, DeskScreen)
+    panel = screen.query_one(CustomerPanel)
+    refreshed: list[int] = []
+    monkeypatch.setattr(panel, "refresh_activity", lambda: refreshed.append(1))
+    letters = screen.query_one(LetterPanel)
+    letters.post_message(LetterPanel.LetterRecorded("bienvenue", 1, 7, "/tmp/l.docx", "courrier"))
+    await _until(pilot, lambda: refreshed == [1])
+    assert "letter.recorded" in _kinds(app)

@@ -632,6 +632,7 @@ class DeskScreen(Screen[None]):
     @on(SalesPanel.OrderPlaced)
     def _order(self, message: SalesPanel.OrderPlaced) -> None:
         self._journal_message("sales.order", message)
+        self.query_one(CustomerPanel).refresh_activity()  # the card shows it at once
 
     @on(SalesPanel.AppointmentBooked)
     def _appointment(self, message: SalesPanel.AppointmentBooked) -> None:
@@ -664,6 +665,7 @@ class DeskScreen(Screen[None]):
     @on(SurveyPanel.SurveyCompleted)
     def _survey(self, message: SurveyPanel.SurveyCompleted) -> None:
         self._journal_message("survey.completed", message)
+        self.query_one(CustomerPanel).refresh_activity()  # the card shows it at once
 
     @on(SurveyPanel.FormError)
     def _survey_error(self, message: SurveyPanel.FormError) -> None:
@@ -672,10 +674,12 @@ class DeskScreen(Screen[None]):
     @on(CollectionPanel.PlanAgreed)
     def _plan(self, message: CollectionPanel.PlanAgreed) -> None:
         self._journal_message("collection.plan", message)
+        self.query_one(CustomerPanel).refresh_activity()  # the card shows it at once
 
     @on(CollectionPanel.PromiseRecorded)
     def _promise(self, message: CollectionPanel.PromiseRecorded) -> None:
         self._journal_message("collection.promise", message)
+        self.query_one(CustomerPanel).refresh_activity()  # the card shows it at once
 
     @on(CollectionPanel.CallbackScheduled)
     def _collection_callback(self, message: CollectionPanel.CallbackScheduled) -> None:
@@ -696,6 +700,7 @@ class DeskScreen(Screen[None]):
     @on(InboxPanel.MessageAnswered)
     def _message_answered(self, message: InboxPanel.MessageAnswered) -> None:
         self._journal_message("message.answered", message)
+        self.query_one(CustomerPanel).refresh_activity()  # the card shows it at once
 
     @on(InboxPanel.MessageArchived)
     def _message_archived(self, message: InboxPanel.MessageArchived) -> None:
@@ -720,6 +725,7 @@ class DeskScreen(Screen[None]):
     @on(LetterPanel.LetterRecorded)
     def _letter_recorded(self, message: LetterPanel.LetterRecorded) -> None:
         self._journal_message("letter.recorded", message)
+        self.query_one(CustomerPanel).refresh_activity()  # the card shows it at once
 
     @on(LetterPanel.Invalid)
     def _letter_invalid(self, message: LetterPanel.Invalid) -> None:
