@@ -509,15 +509,15 @@ class _Reader:
         return bool(self._constructor.construct_object(node))
 
     def choice(self, node: Node, path: str, allowed: Sequence[str]) -> str:
+        return self.among(
+            node, path, allowed, _("« {value} » n'est pas permis ; valeurs permises : {known}.")
+        )
+
+    def among(self, node: Node, path: str, known: Sequence[str], message: str) -> str:
+        """A text that must be one of `known`; `message` says so with {value} and {known}."""
         value = self.text(node, path)
-        if value and value not in allowed:
-            self.add(
-                node,
-                path,
-                _("« {value} » n'est pas permis ; valeurs permises : {allowed}.").format(
-                    value=value, allowed=_listing(allowed)
-                ),
-            )
+        if value and value not in known:
+            self.add(node, path, message.format(value=value, known=_listing(known)))
         return value
 
     def matching(self, node: Node, path: str, pattern: re.Pattern[str], message: str) -> str:
@@ -599,29 +599,13 @@ class _Parser(_Reader):
         return tuple(values)
 
     def service(self, node: Node, path: str) -> str:
-        value = self.text(node, path)
-        if value and value not in self.services:
-            self.add(
-                node,
-                path,
-                _("service « {value} » inconnu ; services de company.yaml : {known}.").format(
-                    value=value, known=_listing(self.services)
-                ),
-            )
-        return value
+        message = _("service « {value} » inconnu ; services de company.yaml : {known}.")
+        return self.among(node, path, list(self.services), message)
 
     def queue(self, node: Node, path: str) -> str:
-        value = self.text(node, path)
         queues = [q for q in self.services.values() if q]
-        if value and value not in queues:
-            self.add(
-                node,
-                path,
-                _("file « {value} » inconnue ; files de company.yaml : {known}.").format(
-                    value=value, known=_listing(queues)
-                ),
-            )
-        return value
+        message = _("file « {value} » inconnue ; files de company.yaml : {known}.")
+        return self.among(node, path, queues, message)
 
     def person(self, node: Node, path: str, *, needs_number: bool) -> Caller:
         """A CRM customer, or a number and a name (a sender may have only a name)."""
