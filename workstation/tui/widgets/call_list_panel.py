@@ -37,6 +37,7 @@ from workstation.campaign_desk import (
 )
 from workstation.dispositions import N_
 from workstation.tui.widgets.customer_panel import euros
+from workstation.tui.widgets.failures import unexpected_error_text
 from workstation.tui.widgets.tab_focus import refuse_focus_while_hidden
 
 _ATTEMPT_LABELS = {choice.code: choice for choice in ATTEMPT_CHOICES}
@@ -589,8 +590,4 @@ class CallListPanel(Widget):
         if event.state is not WorkerState.ERROR:
             return
         self._busy = False
-        self.query_one("#cl-error", Static).update(
-            _(
-                "Erreur inattendue ({error}). Réessayez ; si elle persiste, prévenez le formateur."
-            ).format(error=type(event.worker.error).__name__)
-        )
+        self.query_one("#cl-error", Static).update(unexpected_error_text(event.worker.error))

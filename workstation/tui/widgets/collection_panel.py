@@ -30,6 +30,7 @@ from crm.views import CollectionItem
 from workstation.campaign_desk import PARIS, CampaignDesk, PlanRequest
 from workstation.dispositions import N_
 from workstation.tui.widgets.customer_panel import euros
+from workstation.tui.widgets.failures import unexpected_error_text
 from workstation.tui.widgets.form_measure import FormMeter
 from workstation.tui.widgets.tab_focus import refuse_focus_while_hidden
 
@@ -586,8 +587,4 @@ class CollectionPanel(Widget):
         if event.state is not WorkerState.ERROR:
             return
         self._busy = False
-        self.query_one("#cp-error", Static).update(
-            _(
-                "Erreur inattendue ({error}). Réessayez ; si elle persiste, prévenez le formateur."
-            ).format(error=type(event.worker.error).__name__)
-        )
+        self.query_one("#cp-error", Static).update(unexpected_error_text(event.worker.error))

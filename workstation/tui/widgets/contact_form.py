@@ -24,6 +24,7 @@ from crm.errors import CrmError, FieldError, ValidationError
 from crm.services.file_updates import FIELD_NAMES, FileUpdate
 from workstation.dispositions import N_
 from workstation.file_desk import FIELDS, PREFERENCES, ContactDetails, FileDesk
+from workstation.tui.widgets.failures import unexpected_error_text
 from workstation.tui.widgets.form_measure import FormMeter
 
 _INPUTS = (
@@ -322,11 +323,7 @@ class ContactForm(Widget):
         if event.state is not WorkerState.ERROR:
             return
         self._saving = False
-        self._status(
-            _(
-                "Erreur inattendue ({error}). Réessayez ; si elle persiste, prévenez le formateur."
-            ).format(error=type(event.worker.error).__name__)
-        )
+        self._status(unexpected_error_text(event.worker.error))
 
     def _clear_errors(self) -> None:
         for label in self.query(".field-error"):

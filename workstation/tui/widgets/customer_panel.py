@@ -57,6 +57,7 @@ from workstation.customer_desk import (
     identity_verified,
 )
 from workstation.dispositions import N_
+from workstation.tui.widgets.failures import unexpected_error_text
 
 PARIS = ZoneInfo("Europe/Paris")
 NBSP = "\u00a0"
@@ -510,9 +511,7 @@ class CustomerPanel(Widget):
         if event.state is not WorkerState.ERROR:
             return
         operation = event.worker.group
-        message = _(
-            "Erreur inattendue ({error}). Réessayez ; si elle persiste, prévenez le formateur."
-        ).format(error=type(event.worker.error).__name__)
+        message = unexpected_error_text(event.worker.error)
         self._show_status(operation, message)
         self.post_message(self.Failed(operation, message))
 

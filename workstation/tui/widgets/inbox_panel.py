@@ -30,6 +30,7 @@ from textual.worker import Worker, WorkerState
 from crm.errors import CrmError, FieldError, ValidationError
 from crm.services.inbox import MessageView, SentReply
 from workstation.inbox_desk import LANGUAGE_LABELS, InboxDesk, compose_reply, reply_frame
+from workstation.tui.widgets.failures import unexpected_error_text
 from workstation.tui.widgets.form_measure import FormMeter
 from workstation.tui.widgets.tab_focus import refuse_focus_while_hidden
 
@@ -289,12 +290,7 @@ class InboxPanel(Widget):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """An unexpected failure: a French message, never a traceback."""
         if event.state is WorkerState.ERROR:
-            self._status(
-                _(
-                    "Erreur inattendue ({error}). Réessayez ; si elle persiste, "
-                    "prévenez le formateur."
-                ).format(error=type(event.worker.error).__name__)
-            )
+            self._status(unexpected_error_text(event.worker.error))
 
     # -- list and search --------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from workstation.letters_desk import (
     ProducedLetter,
     Transmission,
 )
+from workstation.tui.widgets.failures import unexpected_error_text
 from workstation.tui.widgets.form_measure import FormMeter
 from workstation.tui.widgets.tab_focus import refuse_focus_while_hidden
 
@@ -511,11 +512,7 @@ class LetterPanel(Widget):
         if event.state is not WorkerState.ERROR:
             return
         self._busy = False
-        self._status(
-            _(
-                "Erreur inattendue ({error}). Réessayez ; si elle persiste, prévenez le formateur."
-            ).format(error=type(event.worker.error).__name__)
-        )
+        self._status(unexpected_error_text(event.worker.error))
 
     # -- helpers ----------------------------------------------------------------------------
 

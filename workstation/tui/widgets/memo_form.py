@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState
 from crm.errors import CrmError, FieldError, ValidationError
 from crm.services.inbox import MemoView, Recipient
 from workstation.inbox_desk import InboxDesk
+from workstation.tui.widgets.failures import unexpected_error_text
 from workstation.tui.widgets.form_measure import FormMeter
 
 #: The form's fields, in screen order (also the names the service reports errors under).
@@ -295,12 +296,7 @@ class MemoForm(Widget):
         """An unexpected failure: a French message, never a traceback."""
         if event.state is WorkerState.ERROR:
             self._busy = False
-            self._status(
-                _(
-                    "Erreur inattendue ({error}). Réessayez ; si elle persiste, "
-                    "prévenez le formateur."
-                ).format(error=type(event.worker.error).__name__)
-            )
+            self._status(unexpected_error_text(event.worker.error))
 
     def _status(self, text: str, *, saved: bool = False) -> None:
         status = self.query_one("#mf-status", Static)

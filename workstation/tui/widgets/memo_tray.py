@@ -26,6 +26,7 @@ from crm.errors import CrmError, FieldError, field_errors
 from crm.services.inbox import MemoView
 from workstation.inbox_desk import InboxDesk
 from workstation.memo_tray_desk import TrayDesk
+from workstation.tui.widgets.failures import unexpected_error_text
 from workstation.tui.widgets.memo_form import MemoForm
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -308,10 +309,7 @@ class MemoTray(Widget):
         """An unexpected failure: a French message, never a traceback."""
         if event.state is WorkerState.ERROR:
             self._status(
-                _(
-                    "Erreur inattendue ({error}). Réessayez ; si elle persiste, "
-                    "prévenez le formateur."
-                ).format(error=type(event.worker.error).__name__),
+                unexpected_error_text(event.worker.error),
                 error=True,
             )
 

@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState
 from crm.errors import CrmError, FieldError, field_errors
 from crm.views import InteractionView
 from workstation.notes_desk import NotesDesk
+from workstation.tui.widgets.failures import unexpected_error_text
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -227,9 +228,7 @@ class NoteBar(Widget):
             return
         self._busy = False
         self._status(
-            _(
-                "Erreur inattendue ({error}). Réessayez ; si elle persiste, prévenez le formateur."
-            ).format(error=type(event.worker.error).__name__),
+            unexpected_error_text(event.worker.error),
             error=True,
         )
 

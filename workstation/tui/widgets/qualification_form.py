@@ -34,6 +34,7 @@ from workstation.customer_desk import (
     Qualification,
 )
 from workstation.dispositions import DISPOSITIONS
+from workstation.tui.widgets.failures import unexpected_error_text
 from workstation.tui.widgets.form_measure import FormMeter
 
 #: The form's fields, in screen order (also the names the desk reports errors under).
@@ -398,11 +399,7 @@ class QualificationForm(Widget):
             return
         if event.worker.group == "qualification":
             self._saving = False
-        self.query_one("#qf-status", Static).update(
-            _(
-                "Erreur inattendue ({error}). Réessayez ; si elle persiste, prévenez le formateur."
-            ).format(error=type(event.worker.error).__name__)
-        )
+        self.query_one("#qf-status", Static).update(unexpected_error_text(event.worker.error))
 
     # -- helpers ----------------------------------------------------------------------------
 

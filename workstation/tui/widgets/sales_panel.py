@@ -41,6 +41,7 @@ from workstation.sales_desk import (
     slot_label,
 )
 from workstation.tui.widgets.article_view import ArticleView
+from workstation.tui.widgets.failures import unexpected_error_text
 from workstation.tui.widgets.form_measure import FormMeter
 from workstation.tui.widgets.kb_panel import KnowledgeSource, error_text, knowledge_getter
 from workstation.tui.widgets.tab_focus import refuse_focus_while_hidden
@@ -493,11 +494,7 @@ class SalesPanel(Widget):
         if event.worker.group == "sales-arguments":
             self.query_one("#sp-argument", ArticleView).show(error_text(event.worker.error))
             return
-        self._status(
-            _(
-                "Erreur inattendue ({error}). Réessayez ; si elle persiste, prévenez le formateur."
-            ).format(error=type(event.worker.error).__name__)
-        )
+        self._status(unexpected_error_text(event.worker.error))
 
     # -- catalogue, comparison, arguments ---------------------------------------------------
 

@@ -34,6 +34,7 @@ from textual.worker import Worker, WorkerState
 from crm.errors import CrmError, FieldError, ValidationError, field_errors
 from crm.views import CompletionRate, QuestionView, SurveyResponseView, SurveyView
 from workstation.campaign_desk import CampaignDesk
+from workstation.tui.widgets.failures import unexpected_error_text
 from workstation.tui.widgets.form_measure import FormMeter
 from workstation.tui.widgets.tab_focus import refuse_focus_while_hidden
 
@@ -467,8 +468,4 @@ class SurveyPanel(Widget):
         if event.state is not WorkerState.ERROR:
             return
         self._saving = False
-        self.query_one("#sp-error", Static).update(
-            _(
-                "Erreur inattendue ({error}). Réessayez ; si elle persiste, prévenez le formateur."
-            ).format(error=type(event.worker.error).__name__)
-        )
+        self.query_one("#sp-error", Static).update(unexpected_error_text(event.worker.error))

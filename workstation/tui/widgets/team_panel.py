@@ -31,6 +31,7 @@ from crm.services.inbox import MemoView
 from crm.views import ObjectiveView
 from workstation.shift_progress import GoalProgress, ShiftProgress
 from workstation.team_desk import TeamDesk, TeamView
+from workstation.tui.widgets.failures import unexpected_error_text
 
 _FIELDS = ("objet", "message")
 _COMPARISONS = {"at_least": "≥", "at_most": "≤"}
@@ -349,8 +350,4 @@ class TeamPanel(Widget):
         if event.worker.group == "team-load":
             self._loading = False
         self._sending = False
-        self.query_one("#tp-status", Static).update(
-            _(
-                "Erreur inattendue ({error}). Réessayez ; si elle persiste, prévenez le formateur."
-            ).format(error=type(event.worker.error).__name__)
-        )
+        self.query_one("#tp-status", Static).update(unexpected_error_text(event.worker.error))
