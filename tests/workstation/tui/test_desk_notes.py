@@ -23,6 +23,7 @@ from tests.workstation.tui.test_desk import (  # noqa: F401  (fixtures)
     data_dir,
     desk,
     runtime,
+    seeded_sqlite,
 )
 from workstation.clock import VirtualClock
 from workstation.tui.app import AcvdApp

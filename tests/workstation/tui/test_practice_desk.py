@@ -17,6 +17,7 @@ from tests.workstation.tui.test_desk import (  # noqa: F401  (fixtures)
     data_dir,
     open_desk,
     runtime,
+    seeded_sqlite,
 )
 from workstation.clock import VirtualClock
 from workstation.practice.scenario import (
