@@ -138,6 +138,18 @@ async def test_a_practice_call_in_the_conversation_panel(
         await pilot.press("escape")
         await pilot.pause(0.05)
         assert app.focused is checkbox
+        # Not to a field of a tab the student has left since: the tab would switch back.
+        tabs = desk.query_one(TabbedContent)
+        tabs.active = "tab-qualification"
+        await pilot.pause(0.05)
+        desk.query_one("#qualification Select").focus()
+        await pilot.press("f12")
+        tabs.active = "tab-customer"
+        await pilot.pause(0.05)
+        await pilot.press("escape")
+        await pilot.pause(0.05)
+        assert tabs.active == "tab-customer" and app.focused is not None
+        assert pane in app.focused.ancestors
         await wait(pilot, clock, 2)
         await _until(pilot, lambda: any("bien chez Orbelia" in line for line in panel.lines))
         # An article opened at the desk reaches the customer through the journal.

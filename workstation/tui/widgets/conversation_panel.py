@@ -69,6 +69,7 @@ class ConversationPanel(Vertical):
 
     def start_call(self, caller: str) -> None:
         """A new call: clear the previous conversation and show the panel."""
+        self._return_to = None  # a field of the previous call is not where to go back
         log = self.query_one(RichLog)
         log.clear()
         log.write(
@@ -105,7 +106,8 @@ class ConversationPanel(Vertical):
         back, self._return_to = self._return_to, None
         # The tab strip is not a place to work: then the current tab's first field is.
         usable = back is not None and not isinstance(back, Tabs)
-        if usable and back.is_attached and back.display and back.focusable:
+        # Only a field still on screen: another tab's field would switch the tab back to it.
+        if usable and back.is_attached and back.focusable and _on_screen(back):
             back.focus()
         else:
             self.post_message(self.Left())
@@ -118,3 +120,8 @@ class ConversationPanel(Vertical):
             return
         event.input.value = ""
         self.post_message(self.Spoken(text))
+
+
+def _on_screen(widget: Widget) -> bool:
+    """Whether the widget and all its containers are displayed (its tab is the active one)."""
+    return all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))
