@@ -158,6 +158,11 @@ async def test_a_practice_call_in_the_conversation_panel(
         await wait(pilot, clock, 2)
         await _until(pilot, lambda: any("vous regardez" in line for line in panel.lines))
         await say(pilot, "Ce sont les frais de mise en service, une seule fois.")
+        # From the conversation line, Ctrl+K still opens the knowledge-base search.
+        await pilot.press("ctrl+k")
+        await pilot.pause(0.05)
+        assert desk.query_one(TabbedContent).active == "tab-kb"
+        await pilot.press("f12")
         await wait(pilot, clock, 2)
         await say(pilot, "Merci de votre appel, au revoir.")
         await wait(pilot, clock, 3)

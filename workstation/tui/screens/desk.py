@@ -103,7 +103,10 @@ class DeskScreen(Screen[None]):
         Binding("f9", "dial", _("Composer"), id="desk.dial"),
         Binding("f10", "note", _("Note"), id="desk.note"),
         Binding("ctrl+t", "next_tab", _("Onglet suivant"), id="desk.next_tab"),
-        Binding("ctrl+k", "search_kb", _("Rechercher"), show=False, id="desk.search_kb"),
+        # priority: a text field (the conversation line) would take Ctrl+K for "delete to end".
+        Binding(
+            "ctrl+k", "search_kb", _("Rechercher"), show=False, id="desk.search_kb", priority=True
+        ),
         Binding("f12", "speak", _("Parler"), id="desk.speak"),
     ]
 
