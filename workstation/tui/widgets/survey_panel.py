@@ -278,6 +278,8 @@ class SurveyPanel(Widget):
             return
         total = len(survey.questions)
         switcher = self.query_one("#sp-questions", ContentSwitcher)
+        if not switcher.query(f"#{END}"):
+            return  # the questions are being built again: the load shows them when mounted
         self.query_one("#sp-intro", Static).display = self.index == 0
         if self.index >= total:
             self.query_one("#sp-progress", Static).update(
