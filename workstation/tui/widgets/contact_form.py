@@ -24,7 +24,7 @@ from crm.errors import CrmError, FieldError, ValidationError
 from crm.services.file_updates import FIELD_NAMES, FileUpdate
 from workstation.dispositions import N_
 from workstation.file_desk import FIELDS, PREFERENCES, ContactDetails, FileDesk
-from workstation.tui.widgets.failures import unexpected_error_text
+from workstation.tui.widgets.failures import place_field_errors, unexpected_error_text
 from workstation.tui.widgets.form_measure import FormMeter
 
 _INPUTS = (
@@ -307,15 +307,11 @@ class ContactForm(Widget):
             self._status(str(error))
             return
         self._measure.refused(error.errors, (*FIELDS, "consentement"))
-        unplaced = []
-        for item in error.errors:
-            if item.field in FIELDS:
-                label = self.query_one(f"#cf-{item.field}-error", Static)
-                label.update(item.message)
-                label.add_class("-shown")
-            else:
-                unplaced.append(item.message)
-        self._status(" ".join(unplaced) if unplaced else _("Corrigez les champs signalés."))
+        self._status(
+            place_field_errors(
+                self, error.errors, lambda f: f"cf-{f}-error" if f in FIELDS else None
+            )
+        )
         self.post_message(self.Invalid(error.errors))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -30,7 +30,7 @@ from textual.worker import Worker, WorkerState
 from crm.errors import CrmError, FieldError, ValidationError
 from crm.services.inbox import MessageView, SentReply
 from workstation.inbox_desk import LANGUAGE_LABELS, InboxDesk, compose_reply, reply_frame
-from workstation.tui.widgets.failures import unexpected_error_text
+from workstation.tui.widgets.failures import place_field_errors, unexpected_error_text
 from workstation.tui.widgets.form_measure import FormMeter
 from workstation.tui.widgets.tab_focus import refuse_focus_while_hidden
 
@@ -276,15 +276,7 @@ class InboxPanel(Widget):
         if not isinstance(error, ValidationError):
             self._status(str(error))
             return
-        unplaced = []
-        for item in error.errors:
-            labels = self.query(f"#ip-{item.field}-error")
-            if labels:
-                labels.first(Static).update(item.message)
-                labels.first(Static).add_class("-shown")
-            else:
-                unplaced.append(item.message)
-        self._status(" ".join(unplaced) if unplaced else _("Corrigez les champs signalés."))
+        self._status(place_field_errors(self, error.errors, lambda f: f"ip-{f}-error"))
         self.post_message(self.Invalid(error.errors))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -35,7 +35,7 @@ from workstation.letters_desk import (
     ProducedLetter,
     Transmission,
 )
-from workstation.tui.widgets.failures import unexpected_error_text
+from workstation.tui.widgets.failures import place_field_errors, unexpected_error_text
 from workstation.tui.widgets.form_measure import FormMeter
 from workstation.tui.widgets.tab_focus import refuse_focus_while_hidden
 
@@ -495,16 +495,13 @@ class LetterPanel(Widget):
             self._status(str(error))
             return
         self._measure.refused(error.errors)
-        unplaced = []
-        for item in error.errors:
-            field = item.field if item.field in _TRANSMISSION else f"f-{item.field}"
-            labels = self.query(f"#lp-{field}-error")
-            if labels:
-                labels.first(Static).update(item.message)
-                labels.first(Static).add_class("-shown")
-            else:
-                unplaced.append(item.message)
-        self._status(" ".join(unplaced) if unplaced else _("Corrigez les champs signalés."))
+        self._status(
+            place_field_errors(
+                self,
+                error.errors,
+                lambda f: f"lp-{f}-error" if f in _TRANSMISSION else f"lp-f-{f}-error",
+            )
+        )
         self.post_message(self.Invalid(error.errors))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

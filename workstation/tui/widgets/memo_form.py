@@ -23,7 +23,7 @@ from textual.worker import Worker, WorkerState
 from crm.errors import CrmError, FieldError, ValidationError
 from crm.services.inbox import MemoView, Recipient
 from workstation.inbox_desk import InboxDesk
-from workstation.tui.widgets.failures import unexpected_error_text
+from workstation.tui.widgets.failures import place_field_errors, unexpected_error_text
 from workstation.tui.widgets.form_measure import FormMeter
 
 #: The form's fields, in screen order (also the names the service reports errors under).
@@ -281,15 +281,7 @@ class MemoForm(Widget):
         self._measure.refused(
             error.errors, {item.field for item in error.errors if item.field in FIELDS}
         )
-        unplaced = []
-        for item in error.errors:
-            labels = self.query(f"#mf-{item.field}-error")
-            if labels:
-                labels.first(Static).update(item.message)
-                labels.first(Static).add_class("-shown")
-            else:
-                unplaced.append(item.message)
-        self._status(" ".join(unplaced) if unplaced else _("Corrigez les champs signalés."))
+        self._status(place_field_errors(self, error.errors, lambda f: f"mf-{f}-error"))
         self.post_message(self.Invalid(error.errors))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

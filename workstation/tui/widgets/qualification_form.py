@@ -34,7 +34,7 @@ from workstation.customer_desk import (
     Qualification,
 )
 from workstation.dispositions import DISPOSITIONS
-from workstation.tui.widgets.failures import unexpected_error_text
+from workstation.tui.widgets.failures import place_field_errors, unexpected_error_text
 from workstation.tui.widgets.form_measure import FormMeter
 
 #: The form's fields, in screen order (also the names the desk reports errors under).
@@ -373,16 +373,8 @@ class QualificationForm(Widget):
         error = message.error
         errors = field_errors(error)
         self._measure.refused(errors, FIELDS)
-        unplaced = []
-        for item in errors:
-            if item.field in FIELDS:
-                label = self.query_one(f"#qf-{item.field}-error", Static)
-                label.update(item.message)
-                label.add_class("-shown")
-            else:
-                unplaced.append(item.message)
         self.query_one("#qf-status", Static).update(
-            " ".join(unplaced) if unplaced else _("Corrigez les champs signalés.")
+            place_field_errors(self, errors, lambda f: f"qf-{f}-error" if f in FIELDS else None)
         )
         self.post_message(self.Invalid(errors))
 

@@ -41,7 +41,7 @@ from workstation.sales_desk import (
     slot_label,
 )
 from workstation.tui.widgets.article_view import ArticleView
-from workstation.tui.widgets.failures import unexpected_error_text
+from workstation.tui.widgets.failures import place_field_errors, unexpected_error_text
 from workstation.tui.widgets.form_measure import FormMeter
 from workstation.tui.widgets.kb_panel import KnowledgeSource, error_text, knowledge_getter
 from workstation.tui.widgets.tab_focus import refuse_focus_while_hidden
@@ -818,16 +818,11 @@ class SalesPanel(Widget):
 
     def _show_errors(self, errors: tuple[FieldError, ...]) -> None:
         self._measure.refused(errors, FIELDS)
-        unplaced = []
         for item in errors:
-            if item.field in FIELDS:
-                label = self.query_one(f"#sp-{item.field}-error", Static)
-                label.update(item.message)
-                label.add_class("-shown")
-            else:
-                unplaced.append(item.message)
             self.post_message(self.FormError(FORM_NAME, item.field, item.message))
-        self._status(" ".join(unplaced) if unplaced else _("Corrigez les champs signalés."))
+        self._status(
+            place_field_errors(self, errors, lambda f: f"sp-{f}-error" if f in FIELDS else None)
+        )
 
     def action_new_sale(self) -> None:
         """Start a new sale for the same customer."""

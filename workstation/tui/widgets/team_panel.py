@@ -31,7 +31,7 @@ from crm.services.inbox import MemoView
 from crm.views import ObjectiveView
 from workstation.shift_progress import GoalProgress, ShiftProgress
 from workstation.team_desk import TeamDesk, TeamView
-from workstation.tui.widgets.failures import unexpected_error_text
+from workstation.tui.widgets.failures import place_field_errors, unexpected_error_text
 
 _FIELDS = ("objet", "message")
 _COMPARISONS = {"at_least": "≥", "at_most": "≤"}
@@ -332,15 +332,11 @@ class TeamPanel(Widget):
         if not isinstance(error, ValidationError):
             status.update(str(error))
             return
-        unplaced = []
-        for item in error.errors:
-            if item.field in _FIELDS:
-                label = self.query_one(f"#tp-{item.field}-error", Static)
-                label.update(item.message)
-                label.add_class("-shown")
-            else:
-                unplaced.append(item.message)
-        status.update(" ".join(unplaced) if unplaced else _("Corrigez les champs signalés."))
+        status.update(
+            place_field_errors(
+                self, error.errors, lambda f: f"tp-{f}-error" if f in _FIELDS else None
+            )
+        )
         self.post_message(self.Invalid(error.errors))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
